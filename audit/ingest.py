@@ -1,0 +1,906 @@
+"""Load exports into the warehouse: read, map columns, coerce, validate.
+
+Polars reads each file in batches (CSV, XLSX, Parquet; UTF-8 with or without
+a BOM, or GB18030/GBK through a streaming transcode) as text, maps vendor
+column names to canonical ones through a column profile, and hands the
+batches to DuckDB. DuckDB then types and checks every row in one set-based
+pass (SQL generated from :mod:`audit.schema`): a row is either loaded or
+written to ``rejects`` with its file, line, column, value and reason, so
+rows read = rows loaded + rows rejected for every file. A file that cannot
+be read at all stops the whole ingest before anything is loaded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import fnmatch
+import hashlib
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import yaml
+
+from audit import schema
+from audit.config import REGIMES, Config
+from audit.errors import InputFileError
+from audit.schema import Column, Entity
+
+FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
+BATCH_ROWS = 500_000
+EXTRA = "__extra_fields__"
+LINE = "__line_no__"
+PROFILES_DIR = Path(__file__).parent / "profiles"
+UTF8 = "utf-8"
+
+
+# ------------------------------------------------------------------ profiles
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one vendor's export maps onto a canonical entity."""
+
+    name: str
+    entity: str
+    columns: dict[str, str]  # vendor column name -> canonical name
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical col -> map
+    encoding: str = UTF8
+    separator: str = ","
+    file_patterns: tuple[str, ...] = ()
+    description: str = ""
+    path: Path | None = None
+
+    def mapping(self, header: list[str]) -> dict[str, str]:
+        return {h: self.columns[h] for h in header if h in self.columns}
+
+
+def load_profiles(config: Config) -> dict[str, Profile]:
+    profiles: dict[str, Profile] = {}
+    for folder in (PROFILES_DIR, *config.profiles_dirs):
+        if not Path(folder).is_dir():
+            raise InputFileError(f"profile folder {folder} (ingest.profiles) does not exist")
+        for path in sorted(Path(folder).glob("*.y*ml")):
+            profile = _read_profile(path)
+            profiles[profile.name] = profile
+    return profiles
+
+
+def _read_profile(path: Path) -> Profile:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"profile {path}: not valid UTF-8 YAML: {exc}") from None
+    where = f"profile {path}"
+    entity = data.get("entity")
+    if entity not in schema.ENTITIES:
+        raise InputFileError(
+            f"{where}: entity must be one of {', '.join(schema.ENTITIES)}; got {entity!r}"
+        )
+    known = set(schema.ENTITIES[entity].column_names)
+    columns = {str(k).strip(): str(v) for k, v in (data.get("columns") or {}).items()}
+    for vendor, canonical in columns.items():
+        if canonical not in known:
+            raise InputFileError(
+                f"{where}: column {vendor!r} maps to {canonical!r}, which is not a column of "
+                f"{entity} ({', '.join(sorted(known))})"
+            )
+    values = {
+        str(k): {str(a): str(b) for a, b in v.items()}
+        for k, v in (data.get("values") or {}).items()
+    }
+    for col in values:
+        if col not in known:
+            raise InputFileError(f"{where}: values given for unknown column {col!r}")
+    encoding = str(data.get("encoding", UTF8)).lower()
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputFileError(f"{where}: unknown encoding {encoding!r}") from None
+    return Profile(
+        name=str(data.get("name") or path.stem),
+        entity=entity,
+        columns=columns,
+        values=values,
+        encoding=encoding,
+        separator=str(data.get("separator", ",")),
+        file_patterns=tuple(data.get("file_patterns") or ()),
+        description=str(data.get("description", "")),
+        path=path,
+    )
+
+
+# ------------------------------------------------------------------ planning
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    entity: str
+    format: str
+    encoding: str
+    sha256: str
+    size: int
+    header: list[str]
+    mapping: dict[str, str]  # source column -> canonical column
+    profile: Profile | None = None
+    separator: str = ","
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileResult:
+    path: Path
+    entity: str
+    load_id: int | None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    skipped: str | None = None  # why nothing was loaded (already loaded)
+    reject_sample: list[dict[str, Any]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    profile: str | None = None
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the export files they hold (hidden files skipped)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in FORMATS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputFileError(f"{path}: no such file or folder")
+    return files
+
+
+def entity_from_name(path: Path) -> str | None:
+    """``contacts_2026-10.csv`` -> contacts; the longest entity name that prefixes the stem."""
+    stem = path.stem.lower()
+    matches = [e for e in schema.ENTITIES if stem.startswith(e)]
+    return max(matches, key=len) if matches else None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def plan(
+    paths: Iterable[Path],
+    config: Config,
+    entity: str | None = None,
+    profile_name: str | None = None,
+    encoding: str | None = None,
+) -> list[SourceFile]:
+    """Work out entity, profile, encoding and column mapping of every file.
+
+    Reads only headers. Raises one InputFileError listing every file that
+    cannot be loaded, so nothing is loaded until all files are readable.
+    """
+    profiles = load_profiles(config)
+    if profile_name is not None and profile_name not in profiles:
+        raise InputFileError(
+            f"no profile named {profile_name!r}; known: {', '.join(sorted(profiles)) or 'none'}"
+        )
+    if entity is not None and entity not in schema.ENTITIES:
+        raise InputFileError(f"unknown entity {entity!r}; known: {', '.join(schema.ENTITIES)}")
+    files = discover(paths)
+    planned, problems = [], []
+    for path in files:
+        try:
+            planned.append(_plan_file(path, profiles, entity, profile_name, encoding))
+        except InputFileError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise InputFileError(
+            "nothing was loaded; fix these files and run again:\n  " + "\n  ".join(problems)
+        )
+    order = {name: i for i, name in enumerate(schema.LOAD_ORDER)}
+    return sorted(planned, key=lambda s: (order[s.entity], str(s.path)))
+
+
+def _plan_file(
+    path: Path,
+    profiles: dict[str, Profile],
+    entity: str | None,
+    profile_name: str | None,
+    encoding: str | None,
+) -> SourceFile:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputFileError(
+            f"{path}: unsupported file type {path.suffix!r}; use .csv, .tsv, .xlsx or .parquet"
+        )
+    profile = profiles[profile_name] if profile_name else None
+    if profile is None:
+        profile = next(
+            (
+                p
+                for p in profiles.values()
+                if any(fnmatch.fnmatch(path.name, pat) for pat in p.file_patterns)
+            ),
+            None,
+        )
+    name_entity = entity or (profile.entity if profile else entity_from_name(path))
+    enc = (encoding or (profile.encoding if profile else UTF8)).lower()
+    sep = "\t" if path.suffix.lower() == ".tsv" else (profile.separator if profile else ",")
+    header = _read_header(path, fmt, enc, sep)
+    if profile is None:
+        profile = _profile_by_header(path, fmt, sep, header, profiles, name_entity, encoding)
+        if profile is not None:
+            enc = (encoding or profile.encoding).lower()
+            header = _read_header(path, fmt, enc, sep)
+            name_entity = entity or profile.entity
+    if name_entity is None:
+        raise InputFileError(
+            f"{path}: cannot tell which entity this file holds; name it after one "
+            f"({', '.join(schema.LOAD_ORDER)}), e.g. contacts_2026-10.csv, or pass --entity "
+            "or --profile"
+        )
+    ent = schema.ENTITIES[name_entity]
+    if profile is not None and profile.entity != ent.name:
+        raise InputFileError(
+            f"{path}: profile {profile.name!r} is for {profile.entity}, not {ent.name}"
+        )
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise InputFileError(f"{path}: the header repeats column(s) {', '.join(dupes)}")
+    if profile is not None:
+        mapping = profile.mapping(header)
+        mapping.update(
+            {
+                h: h
+                for h in header
+                if h in ent.column_names and h not in mapping and h not in mapping.values()
+            }
+        )
+    else:
+        mapping = {h: h for h in header if h in ent.column_names}
+    targets = list(mapping.values())
+    twice = sorted({t for t in targets if targets.count(t) > 1})
+    if twice:
+        raise InputFileError(f"{path}: several columns map to {', '.join(twice)}")
+    missing = [c for c in ent.required if c not in targets]
+    if missing:
+        how = (
+            f"check profile {profile.name!r}"
+            if profile
+            else "rename the columns, or pass --profile with a column profile"
+        )
+        raise InputFileError(
+            f"{path}: missing required column(s) {', '.join(missing)} for {ent.name} "
+            f"(found: {', '.join(header) or 'no header'}); {how}"
+        )
+    return SourceFile(
+        path=path,
+        entity=ent.name,
+        format=fmt,
+        encoding=enc if fmt == "csv" else "",
+        sha256=sha256_of(path),
+        size=path.stat().st_size,
+        header=header,
+        mapping=mapping,
+        profile=profile,
+        separator=sep,
+        ignored_columns=[h for h in header if h not in mapping],
+    )
+
+
+def _profile_by_header(path, fmt, sep, header, profiles, entity, encoding) -> Profile | None:
+    """A profile whose required vendor columns all appear in the file's header."""
+    for profile in profiles.values():
+        if entity is not None and profile.entity != entity:
+            continue
+        enc = (encoding or profile.encoding).lower()
+        try:
+            head = header if fmt != "csv" or enc == UTF8 else _read_header(path, fmt, enc, sep)
+        except InputFileError:
+            continue
+        required = schema.ENTITIES[profile.entity].required
+        vendor_for = {v: k for k, v in profile.columns.items()}
+        if (
+            all(vendor_for.get(c) in head for c in required if c in vendor_for)
+            and all(c in vendor_for or c in head for c in required)
+            and any(k in head for k in profile.columns)
+        ):
+            return profile
+    return None
+
+
+def _read_header(path: Path, fmt: str, encoding: str, sep: str) -> list[str]:
+    try:
+        if fmt == "parquet":
+            return [c.strip() for c in pl.read_parquet_schema(path)]
+        if fmt == "xlsx":
+            return [c.strip() for c in pl.read_excel(path, infer_schema_length=0, n_rows=0).columns]
+    except Exception as exc:  # polars/fastexcel raise many types for unreadable files
+        raise InputFileError(f"{path}: cannot read as {fmt}: {exc}") from None
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if not head.strip():
+        raise InputFileError(f"{path}: the file is empty; expected a header line")
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8) :]
+        if encoding != UTF8:
+            raise InputFileError(
+                f"{path}: starts with a UTF-8 byte-order mark but {encoding} was asked for; "
+                "drop --encoding or fix the profile's encoding"
+            )
+    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        text = first.decode(encoding)
+    except UnicodeDecodeError:
+        hint = (
+            "it looks like GB18030/GBK: pass --encoding gb18030 or use a profile that declares it"
+            if _decodes(first, "gb18030")
+            else "save it as UTF-8"
+        )
+        raise InputFileError(f"{path}: header is not valid {encoding}; {hint}") from None
+    try:
+        names = pl.read_csv(text.encode(), separator=sep, n_rows=0, infer_schema=False).columns
+    except Exception as exc:
+        raise InputFileError(f"{path}: cannot parse the header line: {exc}") from None
+    return [n.strip() for n in names]
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_batches(src: SourceFile, workdir: Path) -> Iterator[pl.DataFrame]:
+    """Yield text batches with canonical column names plus line number and extra fields."""
+    canonical = schema.ENTITIES[src.entity].column_names
+    if src.format == "csv":
+        batches = _csv_batches(src, workdir)
+    elif src.format == "xlsx":
+        batches = _xlsx_batches(src)
+    else:
+        batches = _parquet_batches(src)
+    values = src.profile.values if src.profile else {}
+    for batch in batches:
+        batch = batch.rename({k: v for k, v in src.mapping.items() if k != v})
+        exprs = []
+        for col in canonical:
+            if col not in batch.columns:
+                exprs.append(pl.lit(None, dtype=pl.String).alias(col))
+            elif col in values:
+                exprs.append(pl.col(col).str.strip_chars().replace(values[col]).alias(col))
+            else:
+                exprs.append(pl.col(col))
+        extra = pl.col(EXTRA) if EXTRA in batch.columns else pl.lit(None, dtype=pl.String)
+        yield batch.select(*exprs, pl.col(LINE).cast(pl.Int64), extra.alias(EXTRA))
+
+
+def _csv_batches(src: SourceFile, workdir: Path) -> Iterator[pl.DataFrame]:
+    path = src.path
+    if src.encoding not in (UTF8, "utf8", "utf-8-sig"):
+        path = _transcode(src, workdir)
+    names = [*src.header, EXTRA]
+    lf = pl.scan_csv(
+        path,
+        has_header=False,
+        skip_rows=1,
+        separator=src.separator,
+        schema=dict.fromkeys(names, pl.String),
+        truncate_ragged_lines=True,
+        missing_columns="insert",
+    )
+    text_cols = list(src.header)
+    offset = 0  # records before this batch
+    newlines = 0  # newlines inside quoted fields before this batch
+    try:
+        for batch in lf.collect_batches(chunk_size=BATCH_ROWS):
+            # A record's physical line: header line + records before + newlines inside them.
+            nl = pl.sum_horizontal(
+                pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in text_cols
+            ).cast(pl.Int64)
+            batch = batch.with_columns(
+                (
+                    pl.int_range(pl.len(), dtype=pl.Int64)
+                    + (2 + offset + newlines)
+                    + nl.cum_sum()
+                    - nl
+                ).alias(LINE),
+                nl.alias("__nl__"),
+            )
+            offset += batch.height
+            newlines += int(batch["__nl__"].sum())
+            yield batch.drop("__nl__")
+    except pl.exceptions.ComputeError as exc:
+        raise InputFileError(f"{src.path}: cannot be read as {src.encoding} CSV: {exc}") from None
+
+
+def _transcode(src: SourceFile, workdir: Path) -> Path:
+    """Stream a GB18030 (or other) file into UTF-8; a bad byte stops with its offset."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = Path(tempfile.mkstemp(suffix=".csv", dir=workdir)[1])
+    decoder = codecs.getincrementaldecoder(src.encoding)()
+    done = 0
+    with open(src.path, "rb") as fin, open(out, "w", encoding=UTF8, newline="") as fout:
+        while chunk := fin.read(1 << 22):
+            try:
+                fout.write(decoder.decode(chunk))
+            except UnicodeDecodeError as exc:
+                raise InputFileError(
+                    f"{src.path}: not valid {src.encoding} at byte {done + exc.start}; "
+                    "check the file's encoding (--encoding, or the profile's encoding)"
+                ) from None
+            done += len(chunk)
+        fout.write(decoder.decode(b"", final=True))
+    return out
+
+
+def _xlsx_batches(src: SourceFile) -> Iterator[pl.DataFrame]:
+    try:
+        df = pl.read_excel(src.path, infer_schema_length=0)
+    except Exception as exc:
+        raise InputFileError(f"{src.path}: cannot read the first sheet: {exc}") from None
+    df = df.rename({c: c.strip() for c in df.columns})
+    # Spreadsheet dates arrive as 'YYYY-MM-DD 00:00:00'; whole numbers as '12' or '12.0'.
+    yield df.with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).add(2).alias(LINE),
+        *[pl.col(c).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1") for c in df.columns],
+    )
+
+
+def _parquet_batches(src: SourceFile) -> Iterator[pl.DataFrame]:
+    lf = pl.scan_parquet(src.path)
+    offset = 0
+    for batch in lf.collect_batches(chunk_size=BATCH_ROWS):
+        batch = batch.rename({c: c.strip() for c in batch.columns})
+        yield batch.select(
+            *[_as_text(batch.schema[c], c) for c in batch.columns],
+            (pl.int_range(pl.len(), dtype=pl.Int64) + (offset + 1)).alias(LINE),
+        )
+        offset += batch.height
+
+
+def _as_text(dtype: pl.DataType, name: str) -> pl.Expr:
+    col = pl.col(name)
+    if isinstance(dtype, pl.Datetime):
+        fmt = "%Y-%m-%dT%H:%M:%S%.f%:z" if dtype.time_zone else "%Y-%m-%d %H:%M:%S%.f"
+        return col.dt.to_string(fmt).alias(name)
+    if isinstance(dtype, pl.List):
+        return col.cast(pl.List(pl.String)).list.join("|").alias(name)
+    return col.cast(pl.String).alias(name)
+
+
+# ------------------------------------------------------------------ validation SQL
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _in_list(values: Iterable[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+_INT_RE = r"[+-]?\d+(\.0*)?"
+_MONEY_RE = r"[+-]?(\d+(\.\d*)?|\.\d+)"
+_DATE_RE = r"\d{4}[-/]\d{1,2}[-/]\d{1,2}"
+_TS_RE = (
+    r"\d{4}[-/]\d{1,2}[-/]\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}(:?\d{2})?)?"
+)
+
+
+def _parse(col: Column) -> tuple[str, str]:
+    """(typed expression, reason when the text does not parse) for raw text ``r``."""
+    r = _q(col.name)
+    t = col.type
+    if t == schema.INT:
+        return (
+            f"case when regexp_full_match({r}, '{_INT_RE}') "
+            f"then try_cast(try_cast({r} as decimal(38,6)) as integer) end",
+            "not a whole number",
+        )
+    if t == schema.MONEY:
+        clean = f"replace({r}, ',', '')"
+        return (
+            f"case when regexp_full_match({clean}, '{_MONEY_RE}') "
+            f"and try_cast({clean} as decimal(38,10)) = try_cast({clean} as decimal(18,2)) "
+            f"then try_cast({clean} as decimal(18,2)) end",
+            "not an amount with at most 2 decimals, like 1234.56",
+        )
+    if t == schema.DATE:
+        return (
+            f"case when regexp_full_match({r}, '{_DATE_RE}') "
+            f"then try_cast(replace({r}, '/', '-') as date) end",
+            "not a date; use YYYY-MM-DD",
+        )
+    if t == schema.TIMESTAMP:
+        # Session TimeZone is the source_timezone while loading: naive text is local time there.
+        return (
+            f"case when regexp_full_match({r}, '{_TS_RE}') then try_cast({r} as timestamptz) end",
+            "not a timestamp; use 2026-10-03T20:15:00+08:00 or 2026-10-03 20:15:00",
+        )
+    if t == schema.TIMESTAMP_OR_DATE:
+        return (
+            f"case when regexp_full_match({r}, '{_DATE_RE}') "
+            "then timezone($portfolio_timezone, "
+            f"try_cast(replace({r}, '/', '-') as date)::timestamp) "
+            f"when regexp_full_match({r}, '{_TS_RE}') then try_cast({r} as timestamptz) end",
+            "not a date or timestamp; use 2026-10-03 or 2026-10-03T20:15:00+08:00",
+        )
+    if t == schema.BOOL:
+        return (
+            f"case when lower({r}) in ('true','t','1','yes','y','是') then true "
+            f"when lower({r}) in ('false','f','0','no','n','否') then false end",
+            "not a true/false value (true, false, 1, 0, yes, no)",
+        )
+    if t == schema.ENUM:
+        return (
+            f"case when lower({r}) in ({_in_list(col.values)}) then lower({r}) end",
+            f"unknown {col.name}; expected one of {', '.join(col.values)}",
+        )
+    if t == schema.REGIME:
+        return (
+            f"case when lower({r}) in ({_in_list(REGIMES)}) then lower({r}) end",
+            f"unknown regime; expected one of {', '.join(REGIMES)}",
+        )
+    if t == schema.CURRENCY:
+        return (
+            f"case when regexp_full_match(upper({r}), '[A-Z]{{3}}') then upper({r}) end",
+            "not an ISO 4217 currency code like CNY",
+        )
+    if t == schema.TIMEZONE:
+        return (
+            f"case when {r} in (select name from _zones) then {r} end",
+            "unknown time zone; use an IANA name like Asia/Shanghai",
+        )
+    if t in (schema.TEXT_LIST, schema.TIMEZONE_LIST):
+        items = (
+            f"list_filter(list_transform(string_split({r}, '|'), lambda s: trim(s)), "
+            "lambda s: s <> '')"
+        )
+        if t == schema.TEXT_LIST:
+            return f"nullif({items}, [])", "not a list"
+        return (
+            f"case when list_has_all($zones, {items}) then nullif({items}, []) end",
+            "unknown time zone in the list; use IANA names separated by |",
+        )
+    return r, ""
+
+
+def validation_sql(entity: Entity) -> str:
+    """One SELECT over ``_raw`` giving typed columns and the first problem of each row."""
+    raw_cols = ",\n        ".join(
+        f"nullif(trim({_q(c)}), '') as {_q(c)}" for c in entity.column_names
+    )
+    typed, checks = [], []
+    for col in entity.columns:
+        expr, bad_reason = _parse(col)
+        r, tcol = _q(col.name), _q(col.name + "__t")
+        value = f"case when {r} is null then {col.default} else {expr} end" if col.default else expr
+        typed.append(f"{value} as {tcol}")
+        if col.required:
+            checks.append((f"{r} is null", col.name, f"{col.name} is required but empty"))
+        if bad_reason and col.type != schema.TEXT:
+            checks.append((f"{r} is not null and {tcol} is null", col.name, bad_reason))
+        if col.check:
+            checks.append((f"not ({col.check.format(v=tcol)})", col.name, col.check_reason))
+        if col.not_future:
+            checks.append(
+                (f"{tcol} > $loaded_at", col.name, f"{col.name} is later than the time of loading")
+            )
+    for column, cond, reason in entity.extra_checks:
+        typed_cond = cond
+        for name in sorted(entity.column_names, key=len, reverse=True):
+            typed_cond = _rename_identifier(typed_cond, name, name + "__t")
+        checks.append((f"not coalesce({typed_cond}, false)", column, reason))
+    cases = "\n            ".join(
+        f"when {cond} then {{'column_name': '{col}', 'value': {_q(col)}::varchar, "
+        f"'reason': '{reason.replace(chr(39), chr(39) * 2)}'}}"
+        for cond, col, reason in checks
+    )
+    typed_sql = ",\n        ".join(typed)
+    return f"""
+with raw as (
+    select {LINE} as line_no, {_q(EXTRA)} as extra_fields,
+        {raw_cols}
+    from _raw
+),
+typed as (
+    select raw.*,
+        {typed_sql}
+    from raw
+)
+select typed.*,
+    case
+        when extra_fields is not null then {{'column_name': null::varchar,
+            'value': extra_fields, 'reason': 'the line has more fields than the header'}}
+            {cases}
+    end as row_problem
+from typed"""
+
+
+def _rename_identifier(sql: str, name: str, new: str) -> str:
+    return re.sub(rf'(?<![\w"]){re.escape(name)}(?![\w"])|"{re.escape(name)}"', f'"{new}"', sql)
+
+
+def keyed_sql(entity: Entity) -> str:
+    """Add duplicate-key and unknown-account checks to rows that passed the row checks."""
+    key_t = [_q(k + "__t") for k in entity.key]
+    part = ", ".join(key_t)
+    join_on = " and ".join(f"e.{_q(k)} = c.{_q(k + '__t')}" for k in entity.key)
+    key_text = " || '/' || ".join(f"c.{k}::varchar" for k in key_t)
+    key_name = "/".join(entity.key)
+    fk = ""
+    if entity.account_ref:
+        ref = _q(entity.account_ref + "__t")
+        fk = f"""
+        when c.{ref} is not null and a.account_id is null then {{
+            'column_name': '{entity.account_ref}', 'value': c.{ref},
+            'reason': 'unknown account_id: load the accounts file first or fix the id'}}"""
+    fk_join = (
+        f"left join accounts a on a.account_id = c.{_q(entity.account_ref + '__t')}"
+        if entity.account_ref
+        else ""
+    )
+    resolve_person = ""
+    if entity.name == "contacts":
+        # person_id defaults to the account's debtor when the party is the debtor
+        resolve_person = (
+            ', coalesce(c."person_id__t", case when c."party__t" = \'debtor\' '
+            "then a.customer_id end) as person_id__resolved"
+        )
+    return f"""
+with firsts as (
+    select c.*,
+        case when row_problem is null
+             then row_number() over (partition by {part}, row_problem is null order by line_no)
+        end as key_rank,
+        min(case when row_problem is null then line_no end) over (partition by {part}) as first_line
+    from _checked_rows c
+)
+select c.*{resolve_person},
+    coalesce(c.row_problem, case
+        when c.key_rank > 1 then {{'column_name': '{entity.key[-1]}', 'value': {key_text},
+            'reason': 'duplicate {key_name}: first seen on line ' || c.first_line
+                      || ' of this file'}}
+        when e.load_id is not null then {{'column_name': '{entity.key[-1]}', 'value': {key_text},
+            'reason': 'duplicate {key_name}: already loaded from ' || l.source_file || ' line '
+                      || e.line_no}}{fk}
+    end) as problem
+from firsts c
+left join {entity.name} e on {join_on}
+left join loads l on l.load_id = e.load_id
+{fk_join}
+order by c.line_no"""
+
+
+# ------------------------------------------------------------------ loading
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    sources: list[SourceFile],
+    workdir: Path,
+    progress=None,
+) -> list[FileResult]:
+    """Load planned files in entity order; each file is one transaction."""
+    _ensure_zone_table(con)
+    results = []
+    for src in sources:
+        if progress:
+            progress(src)
+        results.append(load_file(con, config, src, workdir))
+    return results
+
+
+def _ensure_zone_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create or replace temp table _zones as select name from pg_timezone_names()")
+
+
+def _zone_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute("select name from _zones").fetchall()]
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection, config: Config, src: SourceFile, workdir: Path
+) -> FileResult:
+    done = con.execute(
+        "select load_id, source_file, loaded_at from loads where sha256 = $sha",
+        {"sha": src.sha256},
+    ).fetchall()
+    result = FileResult(
+        path=src.path,
+        entity=src.entity,
+        load_id=None,
+        ignored_columns=src.ignored_columns,
+        profile=src.profile.name if src.profile else None,
+    )
+    if done:
+        load_id, source, loaded_at = done[0]
+        result.skipped = (
+            f"already loaded as load {load_id} ({source}, {loaded_at:%Y-%m-%d %H:%M}); "
+            "same sha256, nothing to do"
+        )
+        return result
+    return load_batches(
+        con,
+        config,
+        src.entity,
+        read_batches(src, workdir),
+        result,
+        source_file=str(src.path.resolve()),
+        sha256=src.sha256,
+        file_format=src.format,
+        encoding=src.encoding,
+        size=src.size,
+    )
+
+
+def load_batches(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    entity_name: str,
+    batches: Iterable[pl.DataFrame],
+    result: FileResult,
+    *,
+    source_file: str,
+    sha256: str,
+    file_format: str = "frame",
+    encoding: str = "",
+    size: int = 0,
+) -> FileResult:
+    """Validate and load text batches of one source as one transaction."""
+    entity = schema.ENTITIES[entity_name]
+    cols = entity.column_names
+    ddl = ", ".join(f"{_q(c)} VARCHAR" for c in cols)
+    loaded_at = datetime.now(UTC)
+    p = config.portfolio
+    params = {
+        "loaded_at": loaded_at,
+        "zones": _zone_names(con),
+        "portfolio_timezone": p.portfolio_timezone,
+        "currency": p.currency,
+        "default_regime": p.default_regime,
+        "default_timezone": p.default_timezone,
+    }
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            f"create or replace temp table _raw ({ddl}, {LINE} BIGINT, {_q(EXTRA)} VARCHAR)"
+        )
+        for batch in batches:
+            con.register("_batch", batch)
+            con.execute("insert into _raw select * from _batch")
+            con.unregister("_batch")
+        con.execute(f"set TimeZone = '{p.source_timezone}'")
+        sql = validation_sql(entity)
+        con.execute("create or replace temp table _checked_rows as " + sql, _needed(sql, params))
+        con.execute(f"set TimeZone = '{p.portfolio_timezone}'")
+        con.execute("create or replace temp table _checked as " + keyed_sql(entity))
+        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
+        typed_cols = ", ".join(
+            (
+                "person_id__resolved"
+                if (entity.name == "contacts" and c == "person_id")
+                else _q(c + "__t")
+            )
+            + f" as {_q(c)}"
+            for c in cols
+        )
+        con.execute(
+            f"insert into {entity.name} ({', '.join(_q(c) for c in cols)}, load_id, line_no) "
+            f"select {typed_cols}, $load_id, line_no from _checked where problem is null "
+            "order by line_no",
+            {"load_id": load_id},
+        )
+        con.execute(
+            "insert into rejects select $load_id, $source, line_no, problem.column_name, "
+            "problem.value, problem.reason from _checked where problem is not null "
+            "order by line_no",
+            {"load_id": load_id, "source": source_file},
+        )
+        read, loaded, rejected = con.execute(
+            "select count(*), count(*) filter (where problem is null), "
+            "count(*) filter (where problem is not null) from _checked"
+        ).fetchall()[0]
+        assert read == loaded + rejected
+        con.execute(
+            "insert into loads values ($load_id, $source, $entity, $sha, $read, $loaded, $rejected,"
+            " $loaded_at, $fmt, $enc, $profile, $bytes)",
+            {
+                "load_id": load_id,
+                "source": source_file,
+                "entity": entity.name,
+                "sha": sha256,
+                "read": read,
+                "loaded": loaded,
+                "rejected": rejected,
+                "loaded_at": loaded_at,
+                "fmt": file_format,
+                "enc": encoding or None,
+                "profile": result.profile,
+                "bytes": size,
+            },
+        )
+        sample = con.sql(
+            "select line_no, problem.column_name as column_name, problem.value as value, "
+            "problem.reason as reason from _checked where problem is not null "
+            "order by line_no limit 20"
+        ).fetchall()
+        con.execute("drop table _raw; drop table _checked_rows; drop table _checked")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        con.execute(f"set TimeZone = '{p.portfolio_timezone}'")
+        raise
+    result.load_id = load_id
+    result.rows_read, result.rows_loaded, result.rows_rejected = read, loaded, rejected
+    result.reject_sample = [
+        dict(zip(("line_no", "column_name", "value", "reason"), row, strict=True)) for row in sample
+    ]
+    return result
+
+
+def _needed(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    from audit.queries import parameters
+
+    return {k: v for k, v in params.items() if k in parameters(sql)}
+
+
+def load_rows(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    entity: str,
+    rows: list[dict[str, Any]],
+    source: str = "rows",
+) -> FileResult:
+    """Load Python rows (values as text) through the same validation as files.
+
+    For tests and small programmatic loads; the line number of a row is its
+    1-based position.
+    """
+    _ensure_zone_table(con)
+    cols = schema.ENTITIES[entity].column_names
+    unknown = sorted({k for r in rows for k in r} - set(cols))
+    if unknown:
+        raise InputFileError(f"{source}: unknown column(s) for {entity}: {', '.join(unknown)}")
+    frame = pl.DataFrame(
+        {c: [None if r.get(c) is None else _text(r.get(c)) for r in rows] for c in cols},
+        schema=dict.fromkeys(cols, pl.String),
+    ).with_columns(
+        pl.int_range(1, len(rows) + 1, dtype=pl.Int64).alias(LINE),
+        pl.lit(None, dtype=pl.String).alias(EXTRA),
+    )
+    digest = hashlib.sha256(frame.write_csv().encode()).hexdigest()
+    result = FileResult(path=Path(source), entity=entity, load_id=None)
+    return load_batches(con, config, entity, [frame], result, source_file=source, sha256=digest)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "|".join(str(v) for v in value)
+    return str(value)

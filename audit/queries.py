@@ -1,0 +1,139 @@
+"""SQL files in ``queries/``: find them by name, bind named parameters, run them.
+
+A query's name is its file name without ``.sql`` and is unique across the
+layers (``staging/``, ``metrics/``, ``rules/<pack>/``, ``report/``). Values
+are always passed as DuckDB named parameters (``$month``); a query only
+receives the parameters it mentions, and a missing one is an error that
+names the query and the parameter.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from audit.errors import QueryError
+
+_PARAM = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")
+_STRING_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def resource_dir(name: str) -> Path:
+    """``queries`` or ``report_templates``: inside an installed wheel, else the checkout."""
+    packaged = Path(__file__).parent / "_resources" / name
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / name
+
+
+QUERIES_DIR = resource_dir("queries")
+
+
+@functools.cache
+def _index() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for path in sorted(QUERIES_DIR.rglob("*.sql")):
+        if path.stem in found:
+            raise QueryError(f"two queries are named {path.stem!r}: {found[path.stem]} and {path}")
+        found[path.stem] = path
+    return found
+
+
+def names() -> list[str]:
+    return sorted(_index())
+
+
+def path_of(name: str) -> Path:
+    try:
+        return _index()[name]
+    except KeyError:
+        raise QueryError(
+            f"no query named {name!r}; `audit query --list` shows the saved queries"
+        ) from None
+
+
+def text(name: str) -> str:
+    return path_of(name).read_text(encoding="utf-8")
+
+
+def header(sql: str) -> str:
+    """The leading ``--`` comment block of a query (its documentation)."""
+    lines = []
+    for line in sql.splitlines():
+        if line.startswith("--"):
+            lines.append(line[2:].strip())
+        elif line.strip():
+            break
+    return "\n".join(lines).strip()
+
+
+def parameters(sql: str) -> set[str]:
+    """Names of the ``$params`` a query uses (ignoring strings and comments)."""
+    return set(_PARAM.findall(_STRING_OR_COMMENT.sub(" ", sql)))
+
+
+def bind(sql: str, params: dict[str, Any], name: str = "query") -> dict[str, Any]:
+    needed = parameters(sql)
+    missing = sorted(needed - params.keys())
+    if missing:
+        raise QueryError(f"{name}: no value for parameter(s) {', '.join('$' + m for m in missing)}")
+    return {k: params[k] for k in needed}
+
+
+def execute(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict[str, Any] | None = None,
+    name: str = "query",
+) -> None:
+    """Run a statement whose result is not needed (DDL, insert)."""
+    bound = bind(sql, params or {}, name)
+    try:
+        con.execute(sql, bound) if bound else con.execute(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"{name}: {exc}") from exc
+
+
+def relation(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict[str, Any] | None = None,
+    name: str = "query",
+) -> duckdb.DuckDBPyRelation:
+    bound = bind(sql, params or {}, name)
+    try:
+        return con.sql(sql, params=bound) if bound else con.sql(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"{name}: {exc}") from exc
+
+
+def select_sql(name: str) -> str:
+    """A saved query's SQL with any trailing semicolon removed, ready to wrap."""
+    return text(name).strip().rstrip(";")
+
+
+def materialize(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    name: str,
+    params: dict[str, Any],
+    temp: bool = False,
+) -> None:
+    """``create or replace [temp] table <table> as <query name>``.
+
+    ``table`` comes from the caller's fixed list of step names, never from input.
+    """
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
+        raise QueryError(f"bad table name {table!r}")
+    sql = select_sql(name)
+    kind = "temp table" if temp else "table"
+    execute(con, f"create or replace {kind} {table} as\n{sql}", params, name)
+
+
+def fetch_dicts(rel: duckdb.DuckDBPyRelation) -> list[dict[str, Any]]:
+    cols = rel.columns
+    return [dict(zip(cols, row, strict=True)) for row in rel.fetchall()]

@@ -1,0 +1,499 @@
+"""Conduct rules: packs as data, evaluated in SQL, one query per rule.
+
+A pack is ``queries/rules/<pack>/pack.yaml``: the regimes it governs and,
+per rule, its id, titles (zh, en), citation, confidence, severity,
+parameters with defaults and the query that returns the offending contacts.
+A rule query returns one row per offending contact (per candidate time zone
+if it is zone-based) with these columns::
+
+    contact_id      the offending contact (required)
+    zone_rank       0 for the account's own zone, 1.. for alt_timezones (or null)
+    timezone        the zone the rule failed in (or null)
+    local_time      wall-clock time of the contact in that zone (or null)
+    evidence_count  the count that broke a limit (or null)
+    window_start, window_end   the counting window, local dates (or null)
+    detail          matched term, related contact or event (or null)
+    evidence        one readable sentence (required)
+
+The engine keeps contacts started in the month whose account's regime the
+pack governs, reports each (rule, contact) once (own zone first) and writes
+``violations`` or ``risk_flags``, then ``violation_summary``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import yaml
+
+from audit import queries
+from audit.config import REGIMES, Config
+from audit.errors import ConfigError, QueryError
+
+RULES_DIR = queries.QUERIES_DIR / "rules"
+CONFIDENCE = (
+    "primary",
+    "secondary",
+    "policy",
+    "secondary / policy",
+    "primary text, policy hours",
+    "primary text",
+    "policy (conduct)",
+)
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+KINDS = ("violation", "risk_flag")
+PARAM_TYPES = ("int", "number", "time", "text", "table")
+MIN_LOOKBACK_DAYS = 35  # counting windows look back into earlier months (RULES.md)
+
+VIOLATIONS_DDL = """
+create table if not exists {table} (
+    {id_col} VARCHAR NOT NULL,
+    rule_id VARCHAR NOT NULL,
+    pack VARCHAR NOT NULL,
+    regime VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    confidence VARCHAR,
+    month DATE NOT NULL,
+    contact_id VARCHAR NOT NULL,
+    account_id VARCHAR NOT NULL,
+    customer_id VARCHAR,
+    person_id VARCHAR,
+    party VARCHAR,
+    channel VARCHAR,
+    direction VARCHAR,
+    collector_id VARCHAR,
+    agency_id VARCHAR,
+    occurred_at TIMESTAMPTZ NOT NULL,
+    local_time TIMESTAMP,
+    timezone VARCHAR,
+    evidence_count INTEGER,
+    window_start DATE,
+    window_end DATE,
+    detail VARCHAR,
+    evidence VARCHAR NOT NULL,
+    run_id VARCHAR
+)"""
+
+SUMMARY_DDL = """
+create table if not exists violation_summary (
+    month DATE NOT NULL,
+    rule_id VARCHAR NOT NULL,
+    dimension VARCHAR NOT NULL,
+    dimension_value VARCHAR NOT NULL,
+    violations BIGINT NOT NULL,
+    contacts BIGINT NOT NULL,
+    per_10k_contacts DOUBLE,
+    accounts_with_violation BIGINT NOT NULL,
+    accounts_contacted BIGINT NOT NULL,
+    share_accounts_with_violation DOUBLE
+)"""
+
+RULE_MONTHS_DDL = """
+create table if not exists rule_months (
+    month DATE NOT NULL,
+    evaluated_at TIMESTAMPTZ NOT NULL,
+    run_id VARCHAR,
+    params_sha256 VARCHAR NOT NULL,
+    params VARCHAR NOT NULL
+)"""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: Any
+    type: str = "int"
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    pack: str
+    kind: str
+    title: dict[str, str]
+    description: dict[str, str]
+    citation: str
+    confidence: str
+    severity: str
+    params: tuple[Param, ...]
+    query: str
+    regimes: tuple[str, ...]
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    title: dict[str, str]
+    regimes: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    folder: Path
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+@functools.cache
+def packs() -> dict[str, Pack]:
+    """Every pack under queries/rules/, by name."""
+    found = {}
+    for path in sorted(RULES_DIR.glob("*/pack.yaml")):
+        pack = _read_pack(path)
+        found[pack.name] = pack
+    ids = [r.id for p in found.values() for r in p.rules]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise QueryError(f"rule ids defined twice: {', '.join(dupes)}")
+    return found
+
+
+def _read_pack(path: Path) -> Pack:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    where = str(path)
+    name = data["pack"]
+    regimes = tuple(REGIMES if data.get("regimes") == "all" else data["regimes"])
+    for r in regimes:
+        if r not in REGIMES:
+            raise QueryError(f"{where}: unknown regime {r!r}")
+    rules = []
+    for item in data.get("rules", []):
+        rid = item["id"]
+        kind = item.get("kind", "violation")
+        if kind not in KINDS:
+            raise QueryError(f"{where}: {rid}: kind must be one of {KINDS}")
+        if item["severity"] not in SEVERITIES:
+            raise QueryError(f"{where}: {rid}: severity must be one of {SEVERITIES}")
+        params = []
+        for pname, spec in (item.get("params") or {}).items():
+            ptype = spec.get("type", "int")
+            if ptype not in PARAM_TYPES:
+                raise QueryError(f"{where}: {rid}.{pname}: type must be one of {PARAM_TYPES}")
+            params.append(Param(pname, spec["default"], ptype, spec.get("doc", "")))
+        query = item["query"]
+        if not (path.parent / f"{query}.sql").exists():
+            raise QueryError(f"{where}: {rid}: no file {query}.sql beside the pack")
+        rules.append(
+            Rule(
+                id=rid,
+                pack=name,
+                kind=kind,
+                title=dict(item["title"]),
+                description=dict(item.get("description") or {}),
+                citation=item["citation"],
+                confidence=item["confidence"],
+                severity=item["severity"],
+                params=tuple(params),
+                query=query,
+                regimes=regimes,
+            )
+        )
+    return Pack(
+        name=name,
+        title=dict(data["title"]),
+        regimes=regimes,
+        rules=tuple(rules),
+        folder=path.parent,
+        notes=dict(data.get("notes") or {}),
+    )
+
+
+def all_rules() -> list[Rule]:
+    return [r for p in packs().values() for r in p.rules]
+
+
+def find(rule_id: str) -> Rule:
+    for r in all_rules():
+        if r.id.lower() == rule_id.lower():
+            return r
+    raise QueryError(f"no rule {rule_id!r}; `audit rules list` shows them")
+
+
+def check_overrides(overrides: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Reject config overrides that name an unknown pack, rule or parameter."""
+    catalogue = packs()
+    for pack_name, rules_table in overrides.items():
+        if pack_name not in catalogue:
+            raise ConfigError(
+                f"rules.{pack_name}: unknown pack; known packs: {', '.join(catalogue)}"
+            )
+        by_id = {r.id: r for r in catalogue[pack_name].rules}
+        for rule_id, values in rules_table.items():
+            if rule_id not in by_id:
+                raise ConfigError(
+                    f"rules.{pack_name}.{rule_id}: unknown rule in pack {pack_name}; "
+                    f"known: {', '.join(by_id)}"
+                )
+            rule = by_id[rule_id]
+            for pname, value in values.items():
+                try:
+                    param = rule.param(pname)
+                except KeyError:
+                    known = ", ".join(p.name for p in rule.params) or "none"
+                    raise ConfigError(
+                        f"rules.{pack_name}.{rule_id}.{pname}: unknown parameter; "
+                        f"{rule_id} takes: {known}"
+                    ) from None
+                _check_value(f"rules.{pack_name}.{rule_id}.{pname}", param, value)
+
+
+def _check_value(key: str, param: Param, value: Any) -> None:
+    ok = {
+        "int": isinstance(value, int) and not isinstance(value, bool) and value >= 0,
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "time": isinstance(value, str)
+        and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?", value),
+        "text": isinstance(value, str),
+        "table": isinstance(value, str),
+    }[param.type]
+    if not ok:
+        raise ConfigError(f"{key}: expected {param.type} like {param.default!r}, got {value!r}")
+
+
+def params_in_force(config: Config, rule: Rule) -> dict[str, Any]:
+    """Defaults overlaid with the config's overrides for this rule."""
+    values = {p.name: p.default for p in rule.params}
+    values.update(config.rules.get(rule.pack, {}).get(rule.id, {}))
+    return values
+
+
+def params_fingerprint(config: Config) -> tuple[str, dict[str, dict[str, Any]]]:
+    everything = {r.id: params_in_force(config, r) for r in all_rules()}
+    text = json.dumps(everything, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest(), everything
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class MonthBounds:
+    month: date  # first day
+    month_end: date  # last day
+    start_at: datetime  # first instant, portfolio time zone
+    end_at: datetime  # first instant of the next month (exclusive)
+
+
+def month_bounds(month: date, tz: str) -> MonthBounds:
+    first = month.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    zone = ZoneInfo(tz)
+    return MonthBounds(
+        month=first,
+        month_end=nxt - timedelta(days=1),
+        start_at=datetime(first.year, first.month, 1, tzinfo=zone),
+        end_at=datetime(nxt.year, nxt.month, 1, tzinfo=zone),
+    )
+
+
+def lookback_days(config: Config) -> int:
+    days = [
+        int(v)
+        for r in all_rules()
+        for k, v in params_in_force(config, r).items()
+        if k.endswith("days") and isinstance(v, int)
+    ]
+    return max([MIN_LOOKBACK_DAYS, *(d + 3 for d in days)])
+
+
+def build_staging(con: duckdb.DuckDBPyConnection, config: Config, month: date) -> dict[str, Any]:
+    """Temp tables stg_tz_offsets, stg_contacts, stg_contact_zones for ``month``."""
+    b = month_bounds(month, config.portfolio.portfolio_timezone)
+    scope_start = b.start_at - timedelta(days=lookback_days(config))
+    params = {
+        "month_start": b.month,
+        "month_end": b.month_end,
+        "month_start_at": b.start_at,
+        "month_end_at": b.end_at,
+        "scope_start_at": scope_start,
+        "from_at": scope_start - timedelta(days=1),
+        "to_at": b.end_at + timedelta(days=1),
+        "portfolio_timezone": config.portfolio.portfolio_timezone,
+    }
+    for step in ("stg_tz_offsets", "stg_contacts", "stg_contact_zones"):
+        queries.materialize(con, step, step, params, temp=True)
+    return params
+
+
+def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(VIOLATIONS_DDL.format(table="violations", id_col="violation_id"))
+    con.execute(VIOLATIONS_DDL.format(table="risk_flags", id_col="flag_id"))
+    con.execute(SUMMARY_DDL)
+    con.execute(RULE_MONTHS_DDL)
+
+
+_OPTIONAL = {
+    "zone_rank": "null::integer",
+    "timezone": "null::varchar",
+    "local_time": "null::timestamp",
+    "evidence_count": "null::integer",
+    "window_start": "null::date",
+    "window_end": "null::date",
+    "detail": "null::varchar",
+}
+
+
+@dataclass
+class RuleResult:
+    rule: Rule
+    rows: int
+    seconds: float
+
+
+def evaluate(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    month: date,
+    run_id: str | None = None,
+    progress: Callable[[Rule], None] | None = None,
+) -> list[RuleResult]:
+    """Replace the month's violations, risk flags and summary with a fresh evaluation."""
+    _ensure_tables(con)
+    base = build_staging(con, config, month)
+    base["month_start"] = month_bounds(month, config.portfolio.portfolio_timezone).month
+    for table in ("violations", "risk_flags", "violation_summary", "rule_months"):
+        con.execute(f"delete from {table} where month = $m", {"m": base["month_start"]})
+    _rule_catalogue_table(con, config)
+    results = []
+    for rule in all_rules():
+        if progress:
+            progress(rule)
+        started = time.perf_counter()
+        rows = _evaluate_rule(con, config, rule, base, run_id)
+        results.append(RuleResult(rule, rows, time.perf_counter() - started))
+    queries.execute(
+        con,
+        "insert into violation_summary " + queries.select_sql("violation_summary"),
+        base,
+        "violation_summary",
+    )
+    sha, everything = params_fingerprint(config)
+    con.execute(
+        "insert into rule_months values ($m, now(), $run, $sha, $params)",
+        {
+            "m": base["month_start"],
+            "run": run_id,
+            "sha": sha,
+            "params": json.dumps(everything, sort_keys=True, default=str),
+        },
+    )
+    return results
+
+
+def _rule_catalogue_table(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    con.execute(
+        "create or replace temp table rule_catalogue (rule_id varchar, pack varchar, "
+        "kind varchar, severity varchar, regimes varchar[])"
+    )
+    for r in all_rules():
+        con.execute(
+            "insert into rule_catalogue values ($id, $pack, $kind, $sev, $regimes)",
+            {
+                "id": r.id,
+                "pack": r.pack,
+                "kind": r.kind,
+                "sev": r.severity,
+                "regimes": list(r.regimes),
+            },
+        )
+
+
+def _evaluate_rule(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    rule: Rule,
+    base: dict[str, Any],
+    run_id: str | None,
+) -> int:
+    values = params_in_force(config, rule)
+    params = dict(base)
+    pack = packs()[rule.pack]
+    for p in rule.params:
+        if p.type == "table":
+            _load_param_table(con, pack, p.name, values[p.name], config)
+        else:
+            params[p.name] = values[p.name]
+    params["regimes"] = list(rule.regimes)
+    sql = queries.text(rule.query).strip().rstrip(";")
+    probe = queries.relation(con, f"select * from ({sql}) limit 0", params, rule.query)
+    missing = [c for c in ("contact_id", "evidence") if c not in probe.columns]
+    if missing:
+        raise QueryError(f"{rule.query}: the rule query must return {', '.join(missing)}")
+    cols = {c: (f"r.{c}" if c in probe.columns else expr) for c, expr in _OPTIONAL.items()}
+    table = "violations" if rule.kind == "violation" else "risk_flags"
+    insert = f"""
+insert into {table}
+with found as (
+    select r.contact_id, {cols["zone_rank"]} as zone_rank, {cols["timezone"]} as timezone,
+        {cols["local_time"]} as local_time, {cols["evidence_count"]} as evidence_count,
+        {cols["window_start"]} as window_start, {cols["window_end"]} as window_end,
+        {cols["detail"]} as detail, r.evidence
+    from ({sql}) as r
+),
+one_per_contact as (
+    select * from found
+    qualify row_number() over (
+        partition by contact_id order by zone_rank nulls first, evidence_count desc nulls last
+    ) = 1
+)
+select
+    $rule_id || ':' || c.contact_id, $rule_id, $pack, c.regime, $severity, $confidence,
+    $month_start, c.contact_id, c.account_id, c.customer_id, c.person_id, c.party, c.channel,
+    c.direction, c.collector_id, c.agency_id, c.started_at,
+    coalesce(f.local_time, z.local_at), coalesce(f.timezone, z.zone),
+    f.evidence_count, f.window_start, f.window_end, f.detail, f.evidence, $run_id
+from one_per_contact as f
+inner join stg_contacts as c on c.contact_id = f.contact_id
+left join stg_contact_zones as z on z.contact_id = c.contact_id and z.zone_rank = 0
+where c.in_month and list_contains($regimes, c.regime)
+order by c.started_at, c.contact_id
+"""
+    params.update(
+        {
+            "rule_id": rule.id,
+            "pack": rule.pack,
+            "severity": rule.severity,
+            "confidence": rule.confidence,
+            "run_id": run_id,
+        }
+    )
+    before = con.execute(f"select count(*) from {table}").fetchall()[0][0]
+    queries.execute(con, insert, params, rule.query)
+    return con.execute(f"select count(*) from {table}").fetchall()[0][0] - before
+
+
+def _load_param_table(
+    con: duckdb.DuckDBPyConnection, pack: Pack, name: str, value: str, config: Config
+) -> None:
+    path = Path(value)
+    if not path.is_absolute():
+        base = (
+            config.source.parent
+            if (config.source and not (pack.folder / path).exists())
+            else pack.folder
+        )
+        path = base / path
+    if not path.exists():
+        raise ConfigError(f"rule parameter {name}: file {path} does not exist")
+    con.execute(
+        f"create or replace temp table param_{name} as "
+        "select * from read_csv($path, header = true, all_varchar = true)",
+        {"path": str(path)},
+    )

@@ -1,0 +1,31 @@
+-- rule:    US-REGF-TIME, 12 CFR 1006.6(b)(1)(i): no communication or attempt with
+--          the consumer before 8 a.m. or after 9 p.m. local time.
+-- grain:   offending contact x candidate zone
+-- inputs:  stg_contacts, stg_contact_zones
+-- params:  $earliest, $latest ('HH:MM'); the instants themselves are allowed, so
+--          07:59:59 and 21:00:00.001 violate, 08:00:00 and 21:00:00 do not.
+-- reading: the consumer is the debtor or a spouse (1006.2(e)); inbound contacts
+--          are the consumer's own and not violations; letters have no send time.
+with contact_times as (
+    select c.contact_id, z.zone_rank, z.zone, z.local_at, z.local_time
+    from stg_contacts as c
+    inner join stg_contact_zones as z on z.contact_id = c.contact_id
+    where c.in_month
+      and c.is_outbound_contact
+      and c.party in ('debtor', 'spouse')
+),
+
+final as (
+    select
+        contact_id,
+        zone_rank,
+        zone as timezone,
+        local_at as local_time,
+        'contacted at ' || strftime(local_at, '%H:%M:%S') || ' local time in ' || zone
+            || ', outside ' || $earliest || '-' || $latest as evidence
+    from contact_times
+    where local_time < $earliest::time
+       or local_time > $latest::time
+)
+
+select * from final

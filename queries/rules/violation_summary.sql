@@ -1,0 +1,98 @@
+-- purpose: violation rates of the month per rule, for the portfolio, each agency
+--          and each collector (METRICS.md "Violations"), plus rule_id 'ALL'.
+-- grain:   month x rule (or ALL) x dimension x dimension_value
+-- inputs:  violations (this month), stg_contacts, rule_catalogue
+-- params:  $month_start
+-- output:  violations, contacts (outbound contacts, letters excluded, in the month
+--          on accounts whose regime the rule governs), per_10k_contacts,
+--          accounts_with_violation, accounts_contacted, share_accounts_with_violation
+-- cuts:    agency and collector of the contact (contacts.agency_id / collector_id);
+--          in_house when a contact has no agency, none when it has no collector.
+with outbound as (
+    select
+        regime,
+        account_id,
+        coalesce(agency_id, 'in_house') as agency,
+        coalesce(collector_id, 'none') as collector
+    from stg_contacts
+    where in_month and is_outbound_contact
+),
+
+denominators as (
+    select regime, 'portfolio' as dimension, 'ALL' as dimension_value,
+        count(*) as contacts, count(distinct account_id) as accounts
+    from outbound group by all
+    union all
+    select regime, 'agency', agency, count(*), count(distinct account_id)
+    from outbound group by all
+    union all
+    select regime, 'collector', collector, count(*), count(distinct account_id)
+    from outbound group by all
+),
+
+rules as (
+    select rule_id, regimes from rule_catalogue where kind = 'violation'
+    union all
+    select 'ALL', list_distinct(flatten(list(regimes))) from rule_catalogue
+    where kind = 'violation'
+),
+
+rule_denominators as (
+    select
+        r.rule_id, d.dimension, d.dimension_value,
+        sum(d.contacts) as contacts,
+        -- an account has one regime, so distinct counts add up across regimes
+        sum(d.accounts) as accounts_contacted
+    from rules as r
+    inner join denominators as d on list_contains(r.regimes, d.regime)
+    group by all
+),
+
+month_violations as (
+    select rule_id, contact_id, account_id,
+        coalesce(agency_id, 'in_house') as agency,
+        coalesce(collector_id, 'none') as collector
+    from violations
+    where month = $month_start
+),
+
+per_rule as (
+    select rule_id, contact_id, account_id, agency, collector from month_violations
+    union all
+    select distinct 'ALL', contact_id, account_id, agency, collector from month_violations
+),
+
+counts as (
+    select rule_id, 'portfolio' as dimension, 'ALL' as dimension_value,
+        count(distinct contact_id) as violations, count(distinct account_id) as accounts
+    from per_rule group by all
+    union all
+    select rule_id, 'agency', agency, count(distinct contact_id), count(distinct account_id)
+    from per_rule group by all
+    union all
+    select rule_id, 'collector', collector, count(distinct contact_id), count(distinct account_id)
+    from per_rule group by all
+),
+
+final as (
+    select
+        $month_start::date as month,
+        d.rule_id,
+        d.dimension,
+        d.dimension_value,
+        coalesce(c.violations, 0)::bigint as violations,
+        d.contacts::bigint as contacts,
+        coalesce(c.violations, 0) * 10000.0 / d.contacts as per_10k_contacts,
+        coalesce(c.accounts, 0)::bigint as accounts_with_violation,
+        d.accounts_contacted::bigint as accounts_contacted,
+        coalesce(c.accounts, 0) * 1.0 / d.accounts_contacted as share_accounts_with_violation
+    from rule_denominators as d
+    left join counts as c
+        on c.rule_id = d.rule_id
+        and c.dimension = d.dimension
+        and c.dimension_value = d.dimension_value
+    where d.contacts > 0
+)
+
+select * from final
+order by rule_id, dimension, dimension_value

@@ -1,0 +1,63 @@
+-- purpose: contacts in scope for the month's conduct checks, with the account's
+--          regime and debtor and the derived flags every rule uses.
+-- grain:   one row per contact started in [$scope_start_at, $month_end_at)
+-- inputs:  contacts, accounts
+-- params:  $scope_start_at (month start minus the longest look-back window),
+--          $month_start_at, $month_end_at (the month in portfolio_timezone)
+-- output:  contact columns + customer_id, regime, account_timezone, zones,
+--          person_key, is_outbound, is_outbound_contact, is_call, is_connected,
+--          is_conversation, is_rpc, in_month
+-- definitions (RULES.md common terms, DATA_CONTRACT.md derived):
+--   outbound contact = direction outbound, any channel except letter
+--   call             = channel call or ringless_voicemail
+--   connected        = call_result answered, no_answer, voicemail or rejected
+--   rpc              = a conversation with party debtor
+--   person_key       = person_id (the debtor's customer_id when party = debtor),
+--                      else the number dialled, else the contact itself
+with contacts_in_scope as (
+    select *
+    from contacts
+    where started_at >= $scope_start_at
+      and started_at < $month_end_at
+),
+
+final as (
+    select
+        c.contact_id,
+        c.account_id,
+        a.customer_id,
+        a.regime,
+        a.timezone as account_timezone,
+        list_prepend(a.timezone, coalesce(a.alt_timezones, [])) as zones,
+        c.person_id,
+        coalesce(c.person_id, 'phone:' || c.phone_number, 'contact:' || c.contact_id)
+            as person_key,
+        c.party,
+        c.channel,
+        c.direction,
+        c.started_at,
+        c.ended_at,
+        c.collector_id,
+        c.agency_id,
+        c.phone_number,
+        c.call_result,
+        c.outcome,
+        c.purpose,
+        coalesce(c.debts_discussed, []) as debts_discussed,
+        c.is_ai_voice,
+        c.recording_id,
+        c.note,
+        c.direction = 'outbound' as is_outbound,
+        c.direction = 'outbound' and c.channel <> 'letter' as is_outbound_contact,
+        c.channel in ('call', 'ringless_voicemail') as is_call,
+        c.channel in ('call', 'ringless_voicemail')
+            and coalesce(c.call_result in ('answered', 'no_answer', 'voicemail', 'rejected'), false)
+            as is_connected,
+        c.conversation as is_conversation,
+        c.conversation and c.party = 'debtor' as is_rpc,
+        c.started_at >= $month_start_at as in_month
+    from contacts_in_scope as c
+    inner join accounts as a on a.account_id = c.account_id
+)
+
+select * from final

@@ -1,0 +1,44 @@
+"""Shared fixtures: a configured in-memory warehouse and row loaders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from audit import config as config_mod
+from audit import ingest, warehouse
+
+REPO = Path(__file__).resolve().parent.parent
+PUBLIC_DATA = REPO.parent / "shared" / "data" / "public"
+
+
+def make_config(tmp_path: Path, **sections) -> config_mod.Config:
+    """A Config from TOML-like sections, e.g. make_config(p, metrics={"default_dpd": 60})."""
+    return config_mod.parse(sections, base=tmp_path)
+
+
+@pytest.fixture
+def config(tmp_path) -> config_mod.Config:
+    return make_config(tmp_path)
+
+
+def connect(config: config_mod.Config) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    warehouse.configure(con, config)
+    warehouse.create_schema(con)
+    return con
+
+
+@pytest.fixture
+def con(config):
+    connection = connect(config)
+    yield connection
+    connection.close()
+
+
+def load(con, config, entity: str, rows: list[dict]) -> None:
+    """Load rows through the real ingest validation; a fixture row that is rejected fails."""
+    result = ingest.load_rows(con, config, entity, rows, source=f"fixture:{entity}")
+    assert result.rows_rejected == 0, result.reject_sample
