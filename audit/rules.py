@@ -54,6 +54,13 @@ CONFIDENCE = (
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 KINDS = ("violation", "risk_flag")
 PARAM_TYPES = ("int", "number", "time", "text", "table")
+STAGING_STEPS = (
+    "stg_tz_offsets",
+    "stg_contacts",
+    "stg_contact_zones",
+    "stg_events",
+    "stg_inconvenient_windows",
+)
 MIN_LOOKBACK_DAYS = 35  # counting windows look back into earlier months (RULES.md)
 
 VIOLATIONS_DDL = """
@@ -314,7 +321,7 @@ def lookback_days(config: Config) -> int:
 
 
 def build_staging(con: duckdb.DuckDBPyConnection, config: Config, month: date) -> dict[str, Any]:
-    """Temp tables stg_tz_offsets, stg_contacts, stg_contact_zones for ``month``."""
+    """The STAGING_STEPS as temp tables for ``month``."""
     b = month_bounds(month, config.portfolio.portfolio_timezone)
     scope_start = b.start_at - timedelta(days=lookback_days(config))
     params = {
@@ -327,7 +334,7 @@ def build_staging(con: duckdb.DuckDBPyConnection, config: Config, month: date) -
         "to_at": b.end_at + timedelta(days=1),
         "portfolio_timezone": config.portfolio.portfolio_timezone,
     }
-    for step in ("stg_tz_offsets", "stg_contacts", "stg_contact_zones"):
+    for step in STAGING_STEPS:
         queries.materialize(con, step, step, params, temp=True)
     return params
 
