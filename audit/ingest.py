@@ -330,7 +330,7 @@ def _read_header(path: Path, fmt: str, encoding: str, sep: str) -> list[str]:
         if fmt == "parquet":
             return [c.strip() for c in pl.read_parquet_schema(path)]
         if fmt == "xlsx":
-            return [c.strip() for c in pl.read_excel(path, infer_schema_length=0, n_rows=0).columns]
+            return [c.strip() for c in pl.read_excel(path, infer_schema_length=0).columns]
     except Exception as exc:  # polars/fastexcel raise many types for unreadable files
         raise InputFileError(f"{path}: cannot read as {fmt}: {exc}") from None
     with open(path, "rb") as fh:

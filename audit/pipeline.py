@@ -1,19 +1,30 @@
-"""The steps a command runs, in order: ingest, compute, check, render, publish."""
+"""The steps a command runs, in order: ingest, compute, check, render, publish.
+
+``run_month`` is the scheduled job. It works on a private copy of the
+warehouse (see :mod:`audit.warehouse`), writes reports under temporary names,
+and only at the very end moves the reports into place and publishes the new
+warehouse version; a run killed at any point leaves the last published state
+as it was, and the next run cleans up after it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from audit import ingest
+from audit import __version__, ingest, outputs, rules
 from audit.config import Config
+from audit.errors import AuditError
+from audit.progress import Progress
 from audit.warehouse import Warehouse
-
-Log = Callable[[str], None]
-
-
-def _quiet(_message: str) -> None:
-    pass
 
 
 def ingest_paths(
@@ -23,20 +34,369 @@ def ingest_paths(
     entity: str | None = None,
     profile_name: str | None = None,
     encoding: str | None = None,
-    log: Log = _quiet,
+    progress: Progress | None = None,
 ) -> list[ingest.FileResult]:
     """Load files into a new warehouse version and publish it (when anything was loaded)."""
+    progress = progress or Progress()
     sources = ingest.plan(
         paths, config, entity=entity, profile_name=profile_name, encoding=encoding
     )
     wh = Warehouse(config)
-    with wh.change("ingest") as change:
+    with wh.change("ingest") as change, progress.stage("ingest", total=len(sources)) as stage:
         results = ingest.ingest(
             change.con,
             config,
             sources,
             wh.root / "tmp",
-            progress=lambda s: log(f"loading {s.path} ({s.entity})"),
+            progress=lambda s: stage.advance(s.path.name),
         )
         change.discard = all(r.skipped for r in results)
+        stage.detail["rows_loaded"] = sum(r.rows_loaded for r in results)
     return results
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    month: date
+    warehouse_version: str
+    ingested: list[ingest.FileResult] = field(default_factory=list)
+    months_evaluated: list[date] = field(default_factory=list)
+    contacts: int = 0
+    violations: int = 0
+    violations_per_10k: float | None = None
+    rows_rejected: int = 0
+    reports: list[Path] = field(default_factory=list)
+    report_seconds: float = 0.0
+    timings: list[Any] = field(default_factory=list)
+    alert: bool = False
+
+
+def parse_month(text: str, today: date | None = None) -> date:
+    """``YYYY-MM`` or ``previous`` (the month before today) -> first day of the month."""
+    today = today or date.today()
+    if text == "previous":
+        first = today.replace(day=1)
+        return (
+            first.replace(year=first.year - 1, month=12)
+            if first.month == 1
+            else first.replace(month=first.month - 1)
+        )
+    try:
+        parsed = datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise AuditError(
+            f"--month {text!r}: expected YYYY-MM (e.g. 2026-10) or 'previous'"
+        ) from None
+    return parsed
+
+
+def code_version() -> str:
+    """Package version plus the git commit of the checkout, when there is one."""
+    root = Path(__file__).resolve().parent.parent
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+        if out.returncode == 0 and out.stdout.strip():
+            dirty = subprocess.run(
+                ["git", "-C", str(root), "status", "--porcelain", "-uno"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            )
+            suffix = "-dirty" if dirty.stdout.strip() else ""
+            return f"{__version__}+{out.stdout.strip()}{suffix}"
+    return __version__
+
+
+def params_of(config: Config) -> dict[str, Any]:
+    """Everything that changes results: metric parameters and rule parameters in force."""
+    _, rule_params = rules.params_fingerprint(config)
+    m = config.metrics
+    return {
+        "portfolio_timezone": config.portfolio.portfolio_timezone,
+        "metrics": {
+            "bucket_edges": list(m.bucket_edges),
+            "default_dpd": m.default_dpd,
+            "ptp_grace_days": m.ptp_grace_days,
+            "ptp_tolerance": m.ptp_tolerance,
+        },
+        "rules": rule_params,
+    }
+
+
+def _sha(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def run_month(
+    config: Config,
+    month: date,
+    progress: Progress | None = None,
+    render: bool = True,
+    exports: list[Path] | None = None,
+) -> RunSummary:
+    """The monthly batch: ingest new exports, compute, check, render, publish."""
+    progress = progress or Progress()
+    wh = Warehouse(config)
+    started = datetime.now(UTC)
+    run_id = f"{month:%Y-%m}_{started:%Y%m%dT%H%M%SZ}_{os.getpid()}"
+    progress.context.update(run_id=run_id, month=f"{month:%Y-%m}")
+    record = {
+        "run_id": run_id,
+        "month": f"{month:%Y-%m}",
+        "started_at": started.isoformat(),
+        "pid": os.getpid(),
+    }
+    try:
+        with wh.lock(f"run {month:%Y-%m}"):
+            wh.log_run({**record, "status": "started"})
+            summary = _run_locked(config, wh, month, run_id, started, progress, render, exports)
+    except BaseException as exc:
+        with contextlib.suppress(Exception):
+            wh.log_run(
+                {
+                    **record,
+                    "status": "failed",
+                    "error": str(exc)[:500],
+                    "finished_at": datetime.now(UTC).isoformat(),
+                }
+            )
+        raise
+    wh.log_run(
+        {
+            **record,
+            "status": "succeeded",
+            "finished_at": datetime.now(UTC).isoformat(),
+            "warehouse_version": summary.warehouse_version,
+            "violations": summary.violations,
+            "contacts": summary.contacts,
+        }
+    )
+    summary.timings = progress.timings
+    return summary
+
+
+def _run_locked(
+    config: Config,
+    wh: Warehouse,
+    month: date,
+    run_id: str,
+    started: datetime,
+    progress: Progress,
+    render: bool,
+    exports: list[Path] | None,
+) -> RunSummary:
+    from audit import metrics  # imported here: `audit ingest` needs none of it
+
+    work = wh.begin("run")
+    final_name = work.path.name.removesuffix(".tmp")
+    staging_reports = Path(config.reports_dir) / f".tmp-{run_id}"
+    con = wh.connect_write(work)
+    summary = RunSummary(run_id=run_id, month=month, warehouse_version=final_name)
+    try:
+        # 1. ingest new exports (files already loaded are skipped by sha256)
+        export_paths = (
+            exports
+            if exports is not None
+            else ([config.exports_dir] if Path(config.exports_dir).exists() else [])
+        )
+        sources = ingest.plan(export_paths, config) if export_paths else []
+        with progress.stage("ingest", total=len(sources)) as stage:
+            summary.ingested = ingest.ingest(
+                con, config, sources, wh.root / "tmp", progress=lambda s: stage.advance(s.path.name)
+            )
+            summary.rows_rejected = sum(r.rows_rejected for r in summary.ingested)
+            stage.detail.update(
+                files=len(sources),
+                rows_loaded=sum(r.rows_loaded for r in summary.ingested),
+                rows_rejected=summary.rows_rejected,
+            )
+
+        _check_has_data(con, month)
+
+        # 2. metrics for every month up to the latest month any run reported
+        through = max([month, *_run_months(con)])
+        with progress.stage("metrics", total=len(metrics.STEPS)) as stage:
+            steps = metrics.compute(con, config, through, progress=lambda name: stage.advance(name))
+            stage.detail["tables"] = len(steps)
+
+        # 3. conduct rules: this month, plus earlier months never evaluated
+        months = _months_to_evaluate(con, month)
+        summary.months_evaluated = months
+        with progress.stage("rules", total=len(months) * len(rules.all_rules())) as stage:
+            for m in months:
+                rules.evaluate(
+                    con,
+                    config,
+                    m,
+                    run_id=run_id,
+                    progress=lambda r, m=m: stage.advance(f"{m:%Y-%m} {r.id}"),
+                )
+            stage.detail["months"] = len(months)
+
+        summary.contacts, summary.violations, summary.violations_per_10k = _month_totals(con, month)
+        threshold = config.run.violation_alert_per_10k
+        summary.alert = (
+            threshold is not None
+            and summary.violations_per_10k is not None
+            and summary.violations_per_10k > threshold
+        )
+
+        # 4. outputs under temporary names, read from the work version
+        params = params_of(config)
+        inputs = _inputs(con)
+        manifest = {
+            "run_id": run_id,
+            "month": f"{month:%Y-%m}",
+            "code_version": code_version(),
+            "started_at": started.isoformat(),
+            "warehouse_version": final_name,
+            "portfolio_timezone": config.portfolio.portfolio_timezone,
+            "params": params,
+            "params_sha256": _sha(params),
+            "inputs": inputs,
+            "inputs_sha256": _sha([i["sha256"] for i in inputs]),
+            "months_evaluated": [f"{m:%Y-%m}" for m in months],
+            "contacts": summary.contacts,
+            "violations": summary.violations,
+            "violations_per_10k_contacts": summary.violations_per_10k,
+            "outputs": [],
+        }
+        files: list[Path] = []
+        if render:
+            with progress.stage("report", total=None) as stage:
+                files = outputs.write_month(
+                    con, config, month, manifest, staging_reports, progress=stage
+                )
+                stage.detail["files"] = len(files)
+            summary.report_seconds = progress.timings[-1].seconds
+        manifest["outputs"] = [
+            {"file": f.name, "sha256": _file_sha(f), "bytes": f.stat().st_size} for f in files
+        ]
+        manifest["finished_at"] = datetime.now(UTC).isoformat()
+
+        # 5. the run row, then seal the version (immutable from here on)
+        con.execute("delete from runs where run_id = $id", {"id": run_id})
+        con.execute(
+            "insert into runs values ($run_id, $month, 'succeeded', $started, now(), $code, "
+            "$psha, $isha, $version, $contacts, $violations, $rejected, $manifest)",
+            {
+                "run_id": run_id,
+                "month": month,
+                "started": started,
+                "code": manifest["code_version"],
+                "psha": manifest["params_sha256"],
+                "isha": manifest["inputs_sha256"],
+                "version": final_name,
+                "contacts": summary.contacts,
+                "violations": summary.violations,
+                "rejected": summary.rows_rejected,
+                "manifest": json.dumps(manifest, default=str, ensure_ascii=False),
+            },
+        )
+        version = wh.finish(work, con)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            con.close()
+        work.path.unlink(missing_ok=True)
+        shutil.rmtree(staging_reports, ignore_errors=True)
+        raise
+
+    # 6. reports into place (each file atomically, manifest last), then publish
+    with progress.stage("publish"):
+        if render:
+            summary.reports = outputs.move_into_place(
+                staging_reports, Path(config.reports_dir) / f"{month:%Y-%m}", manifest
+            )
+        wh.publish(version)
+        wh.prune()
+    return summary
+
+
+def _check_has_data(con, month: date) -> None:
+    accounts = con.execute("select count(*) from accounts").fetchall()[0][0]
+    if accounts == 0:
+        raise AuditError(
+            "the warehouse has no accounts: put the exports in the exports folder "
+            "(paths.exports) or load them with `audit ingest PATH` first"
+        )
+
+
+def _run_months(con) -> list[date]:
+    return [
+        r[0]
+        for r in con.execute(
+            "select distinct month from runs where status = 'succeeded'"
+        ).fetchall()
+    ]
+
+
+def _months_to_evaluate(con, month: date) -> list[date]:
+    """``month`` and every earlier month with contacts that no run has evaluated yet."""
+    rows = con.execute(
+        """
+        with contact_months as (
+            select distinct date_trunc('month', started_at)::date as month from contacts
+        )
+        select month from contact_months
+        where month < $month
+          and month not in (select month from rule_months)
+        order by month
+        """
+        if _has_table(con, "rule_months")
+        else "select distinct date_trunc('month', started_at)::date as month from contacts "
+        "where date_trunc('month', started_at)::date < $month order by 1",
+        {"month": month},
+    ).fetchall()
+    return [r[0] for r in rows] + [month]
+
+
+def _has_table(con, name: str) -> bool:
+    return bool(
+        con.execute(
+            "select 1 from information_schema.tables where table_name = $n "
+            "and table_catalog = current_database()",
+            {"n": name},
+        ).fetchall()
+    )
+
+
+def _month_totals(con, month: date) -> tuple[int, int, float | None]:
+    row = con.execute(
+        "select contacts, violations, per_10k_contacts from violation_summary "
+        "where month = $m and rule_id = 'ALL' and dimension = 'portfolio'",
+        {"m": month},
+    ).fetchall()
+    if not row:
+        return 0, 0, None
+    contacts, violations, rate = row[0]
+    return int(contacts), int(violations), rate
+
+
+def _inputs(con) -> list[dict[str, Any]]:
+    rows = con.execute(
+        "select load_id, source_file, entity, sha256, rows_read, rows_loaded, rows_rejected, "
+        "loaded_at from loads order by load_id"
+    ).fetchall()
+    keys = (
+        "load_id",
+        "file",
+        "entity",
+        "sha256",
+        "rows_read",
+        "rows_loaded",
+        "rows_rejected",
+        "loaded_at",
+    )
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def _file_sha(path: Path) -> str:
+    return ingest.sha256_of(path)

@@ -120,3 +120,31 @@ def write(frame: pl.DataFrame, fmt: str, output: Path | None, stdout: IO[str] = 
         stdout.write(text)
     else:
         Path(output).write_text(text, encoding="utf-8")
+
+
+def runs(config: Config) -> pl.DataFrame:
+    """Every run attempt (run_log.jsonl), last state per run, newest first."""
+    log = Warehouse(config).run_log_path
+    columns = [
+        "run_id",
+        "month",
+        "status",
+        "started_at",
+        "finished_at",
+        "warehouse_version",
+        "contacts",
+        "violations",
+        "error",
+    ]
+    if not log.exists():
+        return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+    frame = pl.read_ndjson(log, infer_schema_length=None)
+    for col in columns:
+        if col not in frame.columns:
+            frame = frame.with_columns(pl.lit(None).alias(col))
+    return (
+        frame.select(columns)
+        .group_by("run_id", maintain_order=True)
+        .last()
+        .sort("started_at", descending=True)
+    )

@@ -1,0 +1,395 @@
+"""Ingestion: every row loaded or rejected with a reason; unreadable files load nothing."""
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from audit.cli import cli
+from audit.errors import EXIT_ERROR, EXIT_OK, EXIT_REJECTED_ROWS
+
+ACCOUNTS = """account_id,customer_id,principal,origination_date,regime,timezone
+A1,C1,1200.00,2026-01-15,cn,Asia/Shanghai
+A2,C2,600,2026-02-01,us_regf,America/New_York
+"""
+
+CONTACTS_HEADER = "contact_id,account_id,party,channel,direction,started_at,call_result,note\n"
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "audit.toml").write_text("", encoding="utf-8")
+    return tmp_path
+
+
+def audit(project: Path, *args: str):
+    result = CliRunner().invoke(cli, ["--config", str(project / "audit.toml"), *args])
+    return result
+
+
+def query(project: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(project / "warehouse" / "current.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_malformed_contact_rows_are_rejected_with_reasons(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    write(
+        project / "ex" / "contacts_2026-10.csv",
+        CONTACTS_HEADER
+        + (
+            "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,fine\n"  # line 2 ok
+            "K2,A1,debtor,fax,outbound,2026-10-03 10:16:00,answered,x\n"  # 3 unknown channel
+            "K3,A9,debtor,call,outbound,2026-10-03 10:17:00,no_answer,\n"  # 4 unknown account
+            "K4,A1,debtor,call,outbound,2026-10-32 10:17:00,no_answer,\n"  # 5 bad date
+            "K1,A1,debtor,call,outbound,2026-10-03 10:18:00,no_answer,\n"  # 6 duplicate id
+            "K6,A1,debtor,call,outbound,2026-10-03 10:19:00,no_answer,x,surplus\n"  # 7 extra field
+            "K7,A2,debtor,sms,outbound,2026-10-03T12:19:00Z,sent,ok\n"  # 8 ok
+        ),
+    )
+    result = audit(project, "ingest", str(project / "ex"))
+    assert result.exit_code == EXIT_REJECTED_ROWS
+    assert "7 read, 2 loaded, 5 rejected" in result.stderr
+    assert "9 rows read, 4 loaded, 5 rejected" in result.stderr
+    rejects = query(
+        project,
+        "select line_no, column_name, value, reason from rejects "
+        "where source_file like '%contacts%' order by line_no",
+    )
+    assert [(r[0], r[1], r[2]) for r in rejects] == [
+        (3, "channel", "fax"),
+        (4, "account_id", "A9"),
+        (5, "started_at", "2026-10-32 10:17:00"),
+        (6, "contact_id", "K1"),
+        (7, None, "surplus"),
+    ]
+    reasons = [r[3] for r in rejects]
+    assert reasons[0].startswith("unknown channel; expected one of call,")
+    assert reasons[1].startswith("unknown account_id")
+    assert reasons[2].startswith("not a timestamp")
+    assert reasons[3] == "duplicate contact_id: first seen on line 2 of this file"
+    assert reasons[4] == "the line has more fields than the header"
+    loads = query(
+        project, "select entity, rows_read, rows_loaded, rows_rejected from loads order by load_id"
+    )
+    assert loads == [("accounts", 2, 2, 0), ("contacts", 7, 2, 5)]
+    assert query(project, "select contact_id from contacts order by 1") == [("K1",), ("K7",)]
+
+
+def test_loading_the_same_folder_twice_adds_nothing(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    write(
+        project / "ex" / "contacts_2026-10.csv",
+        CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n",
+    )
+    assert audit(project, "ingest", str(project / "ex")).exit_code == EXIT_OK
+    before = query(
+        project,
+        "select (select count(*) from contacts), (select count(*) from "
+        "accounts), (select count(*) from loads)",
+    )
+    second = audit(project, "ingest", str(project / "ex"))
+    assert second.exit_code == EXIT_OK
+    assert second.stderr.count("skipped, already loaded as load") == 2
+    assert (
+        query(
+            project,
+            "select (select count(*) from contacts), (select count(*) from "
+            "accounts), (select count(*) from loads)",
+        )
+        == before
+        == [(1, 2, 2)]
+    )
+
+
+def test_a_changed_file_with_the_same_name_is_a_new_load(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    path = write(
+        project / "ex" / "contacts_2026-10.csv",
+        CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n",
+    )
+    audit(project, "ingest", str(project / "ex"))
+    write(
+        path,
+        CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n"
+        "K2,A1,debtor,call,outbound,2026-10-04 10:15:00,answered,\n",
+    )
+    result = audit(project, "ingest", str(path))
+    assert result.exit_code == EXIT_REJECTED_ROWS
+    assert query(project, "select count(*) from loads where entity = 'contacts'") == [(2,)]
+    assert query(project, "select contact_id from contacts order by 1") == [("K1",), ("K2",)]
+    (reason,) = query(project, "select reason from rejects")[0]
+    assert reason.startswith("duplicate contact_id: already loaded from ")
+    assert reason.endswith("contacts_2026-10.csv line 2")
+
+
+def test_gb18030_file_with_chinese_headers_loads_through_the_profile(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(
+        [
+            "记录编号",
+            "合同号",
+            "联系对象",
+            "联系方式",
+            "呼叫方向",
+            "联系时间",
+            "催收员",
+            "联系号码",
+            "通话结果",
+            "催收结果",
+            "承诺金额",
+            "承诺日期",
+            "录音编号",
+            "备注",
+        ]
+    )
+    w.writerow(
+        [
+            "CN1",
+            "A1",
+            "本人",
+            "电话",
+            "呼出",
+            "2026-10-03 20:15:00",
+            "E01",
+            "13812341234",
+            "接通",
+            "承诺还款",
+            "500.00",
+            "2026-10-10",
+            "R1",
+            "客户表示下周还款，态度良好",
+        ]
+    )
+    w.writerow(
+        [
+            "CN2",
+            "A1",
+            "紧急联系人",
+            "短信",
+            "呼出",
+            "2026-10-04 09:00:00",
+            "",
+            "13900001111",
+            "已发送",
+            "无",
+            "",
+            "",
+            "",
+            "提醒：请转告借款人",
+        ]
+    )
+    write(project / "ex" / "催收记录_2026-10.csv", buf.getvalue(), encoding="gb18030")
+    result = audit(project, "ingest", str(project / "ex"))
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert "via profile cn_contacts_gb18030" in result.stderr
+    rows = query(
+        project,
+        "select contact_id, person_id, party, channel, call_result, "
+        "conversation, outcome, ptp_amount::varchar, note, "
+        "strftime(started_at at time zone 'Asia/Shanghai', '%H:%M') "
+        "from contacts order by 1",
+    )
+    assert rows == [
+        (
+            "CN1",
+            "C1",
+            "debtor",
+            "call",
+            "answered",
+            True,
+            "promise_to_pay",
+            "500.00",
+            "客户表示下周还款，态度良好",
+            "20:15",
+        ),
+        (
+            "CN2",
+            None,
+            "emergency_contact",
+            "sms",
+            "sent",
+            False,
+            "none",
+            None,
+            "提醒：请转告借款人",
+            "09:00",
+        ),
+    ]
+
+
+def test_wrong_encoding_stops_and_loads_nothing(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    write(project / "ex" / "contacts_x.csv", "编号,合同号\nK1,A1\n", encoding="gb18030")
+    result = audit(project, "ingest", str(project / "ex"))
+    assert result.exit_code == EXIT_ERROR
+    assert "contacts_x.csv: header is not valid utf-8" in result.stderr
+    assert "--encoding gb18030" in result.stderr
+    assert not (project / "warehouse" / "current.duckdb").exists()
+
+
+def test_missing_required_column_stops_every_file(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    write(project / "ex" / "payments.csv", "payment_id,account_id,amount\nP1,A1,10\n")
+    result = audit(project, "ingest", str(project / "ex"))
+    assert result.exit_code == EXIT_ERROR
+    assert "payments.csv: missing required column(s) paid_at for payments" in result.stderr
+    assert "nothing was loaded" in result.stderr
+    assert not (project / "warehouse" / "current.duckdb").exists()
+
+
+def test_unknown_file_name_needs_an_entity(project):
+    write(project / "ex" / "stuff.csv", "a,b\n1,2\n")
+    result = audit(project, "ingest", str(project / "ex" / "stuff.csv"))
+    assert result.exit_code == EXIT_ERROR
+    assert "cannot tell which entity" in result.stderr
+    result = audit(project, "ingest", "--entity", "agencies", str(project / "ex" / "stuff.csv"))
+    assert result.exit_code == EXIT_ERROR
+    assert "missing required column(s) agency_id" in result.stderr
+
+
+def test_bom_xlsx_and_parquet(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS, encoding="utf-8-sig")
+    pl.DataFrame(
+        {
+            "payment_id": ["P1", "P2"],
+            "account_id": ["A1", "A1"],
+            "paid_at": ["2026-02-15", "2026-03-15T10:00:00+08:00"],
+            "amount": [100.0, -100.0],
+        }
+    ).write_excel(project / "ex" / "payments.xlsx")
+    pl.DataFrame(
+        {
+            "account_id": ["A1", "A1"],
+            "installment_no": [1, 2],
+            "due_date": [date(2026, 2, 15), date(2026, 3, 15)],
+            "amount_due": [100.0, 100.0],
+        }
+    ).write_parquet(project / "ex" / "installments.parquet")
+    result = audit(project, "ingest", str(project / "ex"))
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert query(project, "select count(*) from accounts") == [(2,)]
+    assert query(
+        project,
+        "select installment_no, due_date::varchar, amount_due::varchar, line_no "
+        "from installments order by 1",
+    ) == [(1, "2026-02-15", "100.00", 1), (2, "2026-03-15", "100.00", 2)]
+    # a bare date is midnight in the portfolio time zone, so its date never shifts
+    assert query(
+        project,
+        "select payment_id, strftime(paid_at at time zone 'Asia/Shanghai', "
+        "'%Y-%m-%d %H:%M'), amount::varchar, line_no from payments order by 1",
+    ) == [("P1", "2026-02-15 00:00", "100.00", 2), ("P2", "2026-03-15 10:00", "-100.00", 3)]
+
+
+def test_value_checks(project):
+    write(
+        project / "ex" / "accounts.csv",
+        ACCOUNTS
+        + (
+            "A3,C3,-1,2026-01-01,cn,Asia/Shanghai\n"  # line 4 negative principal
+            "A4,C4,10,2026-01-01,eu,Asia/Shanghai\n"  # 5 unknown regime
+            "A5,C5,10,2026-01-01,cn,Mars/Olympus\n"  # 6 unknown zone
+            "A6,,10,2026-01-01,cn,Asia/Shanghai\n"  # 7 missing customer
+            "A7,C7,10.005,2026-01-01,cn,Asia/Shanghai\n"  # 8 three decimals
+            "A8,C8,10,2026-01-01,,\n"  # 9 ok: defaults
+        ),
+    )
+    write(
+        project / "ex" / "payments.csv",
+        "payment_id,account_id,paid_at,amount\n"
+        "P1,A1,2026-03-01,0\n"  # 2 zero amount
+        "P2,A1,2099-01-01,10\n"  # 3 in the future
+        "P3,A1,2026-03-01 09:00,-10\n",
+    )  # 4 ok: a reversal
+    write(
+        project / "ex" / "account_events.csv",
+        "event_id,account_id,person_id,event_type,effective_at,window\n"
+        "E1,,,complaint,2026-03-01 10:00,\n"  # 2 needs account or person
+        "E2,,C1,inconvenient_time,2026-03-01 10:00,whenever\n"  # 3 bad window
+        "E3,,C1,inconvenient_time,2026-03-01 10:00,Mon-Fri 15:00-17:00\n",
+    )  # 4 ok
+    result = audit(project, "ingest", str(project / "ex"))
+    assert result.exit_code == EXIT_REJECTED_ROWS
+    got = query(
+        project,
+        "select split_part(source_file, '/', -1), line_no, column_name, reason "
+        "from rejects order by 1, 2",
+    )
+    assert [(f, n, c) for f, n, c, _ in got] == [
+        ("account_events.csv", 2, "account_id"),
+        ("account_events.csv", 3, "window"),
+        ("accounts.csv", 4, "principal"),
+        ("accounts.csv", 5, "regime"),
+        ("accounts.csv", 6, "timezone"),
+        ("accounts.csv", 7, "customer_id"),
+        ("accounts.csv", 8, "principal"),
+        ("payments.csv", 2, "amount"),
+        ("payments.csv", 3, "paid_at"),
+    ]
+    assert got[5][3] == "customer_id is required but empty"
+    assert got[6][3].startswith("not an amount with at most 2 decimals")
+    assert got[8][3] == "paid_at is later than the time of loading"
+    assert query(
+        project, "select regime, timezone, currency from accounts where account_id = 'A8'"
+    ) == [("cn", "Asia/Shanghai", "CNY")]
+    assert query(
+        project, "select sum(rows_read) = sum(rows_loaded) + sum(rows_rejected) from loads"
+    ) == [(True,)]
+
+
+def test_quoted_newlines_keep_physical_line_numbers(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    write(
+        project / "ex" / "contacts.csv",
+        CONTACTS_HEADER
+        + (
+            'K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,"two\nlines"\n'  # lines 2-3
+            'K2,A1,debtor,call,outbound,2026-10-03 10:16:00,answered,"<script>x</script>"\n'  # 4
+            "K3,A1,debtor,telepathy,outbound,2026-10-03 10:17:00,answered,\n"  # 5
+        ),
+    )
+    audit(project, "ingest", str(project / "ex"))
+    assert query(project, "select contact_id, line_no, note from contacts order by 1") == [
+        ("K1", 2, "two\nlines"),
+        ("K2", 4, "<script>x</script>"),
+    ]
+    assert query(project, "select line_no, value from rejects") == [(5, "telepathy")]
+
+
+def test_offsets_and_source_timezone(project):
+    (project / "audit.toml").write_text(
+        '[portfolio]\nsource_timezone = "America/New_York"\n', encoding="utf-8"
+    )
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    write(
+        project / "ex" / "contacts.csv",
+        CONTACTS_HEADER
+        + (
+            "K1,A2,debtor,call,outbound,2026-10-03 20:15:00,answered,\n"  # naive: New York
+            "K2,A2,debtor,call,outbound,2026-10-03T20:15:00+08:00,answered,\n"  # explicit offset
+            "K3,A2,debtor,call,outbound,2026-11-01 01:30:00-05:00,answered,\n"  # after DST ends
+        ),
+    )
+    audit(project, "ingest", str(project / "ex"))
+    assert query(
+        project,
+        "select contact_id, strftime(started_at at time zone 'UTC', "
+        "'%Y-%m-%d %H:%M') from contacts order by 1",
+    ) == [("K1", "2026-10-04 00:15"), ("K2", "2026-10-03 12:15"), ("K3", "2026-11-01 06:30")]
