@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 import yaml
 
 from audit import schema
@@ -589,7 +590,7 @@ def _parse(col: Column) -> tuple[str, str]:
 
 
 def validation_sql(entity: Entity) -> str:
-    """One SELECT over ``_raw`` giving typed columns and the first problem of each row."""
+    """One SELECT over ``_source`` giving typed columns and the first problem of each row."""
     raw_cols = ",\n        ".join(
         f"nullif(trim({_q(c)}), '') as {_q(c)}" for c in entity.column_names
     )
@@ -624,14 +625,14 @@ def validation_sql(entity: Entity) -> str:
 with raw as (
     select {LINE} as line_no, {_q(EXTRA)} as extra_fields,
         {raw_cols}
-    from _raw
+    from _source
 ),
 typed as (
     select raw.*,
         {typed_sql}
     from raw
 )
-select typed.*,
+select line_no, {", ".join(_q(c + "__t") for c in entity.column_names)},
     case
         when extra_fields is not null then {{'column_name': null::varchar,
             'value': extra_fields, 'reason': 'the line has more fields than the header'}}
@@ -644,55 +645,59 @@ def _rename_identifier(sql: str, name: str, new: str) -> str:
     return re.sub(rf'(?<![\w"]){re.escape(name)}(?![\w"])|"{re.escape(name)}"', f'"{new}"', sql)
 
 
-def keyed_sql(entity: Entity) -> str:
-    """Add duplicate-key and unknown-account checks to rows that passed the row checks."""
-    key_t = [_q(k + "__t") for k in entity.key]
-    part = ", ".join(key_t)
-    join_on = " and ".join(f"e.{_q(k)} = c.{_q(k + '__t')}" for k in entity.key)
-    key_text = " || '/' || ".join(f"c.{k}::varchar" for k in key_t)
+def checked_sql(entity: Entity) -> str:
+    """Typed rows of ``_source`` with their first problem, key and account checks included.
+
+    Duplicate keys are found with a narrow aggregate (first line per key among
+    rows that passed the row checks) and existing keys with a join, so the cost
+    stays linear in the file size.
+    """
+    keys_t = [_q(k + "__t") for k in entity.key]
+    dup_on = " and ".join(f"d.{k} = c.{k}" for k in keys_t)
+    old_on = " and ".join(f"e.{_q(k)} = c.{_q(k + '__t')}" for k in entity.key)
+    key_text = " || '/' || ".join(f"c.{k}::varchar" for k in keys_t)
     key_name = "/".join(entity.key)
-    fk = ""
+    fk = fk_join = ""
     if entity.account_ref:
         ref = _q(entity.account_ref + "__t")
         fk = f"""
         when c.{ref} is not null and a.account_id is null then {{
             'column_name': '{entity.account_ref}', 'value': c.{ref},
             'reason': 'unknown account_id: load the accounts file first or fix the id'}}"""
-    fk_join = (
-        f"left join accounts a on a.account_id = c.{_q(entity.account_ref + '__t')}"
-        if entity.account_ref
-        else ""
-    )
-    resolve_person = ""
-    if entity.name == "contacts":
-        # person_id defaults to the account's debtor when the party is the debtor
-        resolve_person = (
-            ', coalesce(c."person_id__t", case when c."party__t" = \'debtor\' '
-            "then a.customer_id end) as person_id__resolved"
-        )
+        fk_join = f"left join accounts as a on a.account_id = c.{ref}"
+    outputs = []
+    for col in entity.column_names:
+        expr = f"c.{_q(col + '__t')}"
+        if entity.name == "contacts" and col == "person_id":
+            # person_id defaults to the account's debtor when the party is the debtor
+            expr = f"coalesce({expr}, case when c.\"party__t\" = 'debtor' then a.customer_id end)"
+        outputs.append(f"{expr} as {_q(col)}")
+    columns = ",\n        ".join(outputs)
     return f"""
-with firsts as (
-    select c.*,
-        case when row_problem is null
-             then row_number() over (partition by {part}, row_problem is null order by line_no)
-        end as key_rank,
-        min(case when row_problem is null then line_no end) over (partition by {part}) as first_line
-    from _checked_rows c
+with typed as materialized ({validation_sql(entity)}
+),
+dupes as (
+    select {", ".join(keys_t)}, min(line_no) as first_line
+    from typed
+    where row_problem is null
+    group by all
+    having count(*) > 1
 )
-select c.*{resolve_person},
+select c.line_no,
+        {columns},
     coalesce(c.row_problem, case
-        when c.key_rank > 1 then {{'column_name': '{entity.key[-1]}', 'value': {key_text},
-            'reason': 'duplicate {key_name}: first seen on line ' || c.first_line
+        when c.line_no > d.first_line then {{'column_name': '{entity.key[-1]}', 'value': {key_text},
+            'reason': 'duplicate {key_name}: first seen on line ' || d.first_line
                       || ' of this file'}}
         when e.load_id is not null then {{'column_name': '{entity.key[-1]}', 'value': {key_text},
             'reason': 'duplicate {key_name}: already loaded from ' || l.source_file || ' line '
                       || e.line_no}}{fk}
     end) as problem
-from firsts c
-left join {entity.name} e on {join_on}
-left join loads l on l.load_id = e.load_id
-{fk_join}
-order by c.line_no"""
+from typed as c
+left join dupes as d on {dup_on}
+left join {entity.name} as e on {old_on}
+left join loads as l on l.load_id = e.load_id
+{fk_join}"""
 
 
 # ------------------------------------------------------------------ loading
@@ -774,7 +779,6 @@ def load_batches(
     """Validate and load text batches of one source as one transaction."""
     entity = schema.ENTITIES[entity_name]
     cols = entity.column_names
-    ddl = ", ".join(f"{_q(c)} VARCHAR" for c in cols)
     loaded_at = datetime.now(UTC)
     p = config.portfolio
     params = {
@@ -787,32 +791,18 @@ def load_batches(
     }
     con.execute("begin transaction")
     try:
-        con.execute(
-            f"create or replace temp table _raw ({ddl}, {LINE} BIGINT, {_q(EXTRA)} VARCHAR)"
-        )
-        for batch in batches:
-            con.register("_batch", batch)
-            con.execute("insert into _raw select * from _batch")
-            con.unregister("_batch")
+        # The batches stream into the query through an Arrow reader: no copy of the raw text.
+        con.register("_source", _arrow_stream(batches, [*cols, LINE, EXTRA]))
+        # naive timestamps in the file are local time in the source time zone
         con.execute(f"set TimeZone = '{p.source_timezone}'")
-        sql = validation_sql(entity)
-        con.execute("create or replace temp table _checked_rows as " + sql, _needed(sql, params))
+        sql = checked_sql(entity)
+        con.execute("create or replace temp table _checked as " + sql, _needed(sql, params))
         con.execute(f"set TimeZone = '{p.portfolio_timezone}'")
-        con.execute("create or replace temp table _checked as " + keyed_sql(entity))
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
-        typed_cols = ", ".join(
-            (
-                "person_id__resolved"
-                if (entity.name == "contacts" and c == "person_id")
-                else _q(c + "__t")
-            )
-            + f" as {_q(c)}"
-            for c in cols
-        )
+        names = ", ".join(_q(c) for c in cols)
         con.execute(
-            f"insert into {entity.name} ({', '.join(_q(c) for c in cols)}, load_id, line_no) "
-            f"select {typed_cols}, $load_id, line_no from _checked where problem is null "
-            "order by line_no",
+            f"insert into {entity.name} ({names}, load_id, line_no) "
+            f"select {names}, $load_id, line_no from _checked where problem is null",
             {"load_id": load_id},
         )
         con.execute(
@@ -849,7 +839,8 @@ def load_batches(
             "problem.reason as reason from _checked where problem is not null "
             "order by line_no limit 20"
         ).fetchall()
-        con.execute("drop table _raw; drop table _checked_rows; drop table _checked")
+        con.execute("drop table _checked")
+        con.unregister("_source")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -861,6 +852,20 @@ def load_batches(
         dict(zip(("line_no", "column_name", "value", "reason"), row, strict=True)) for row in sample
     ]
     return result
+
+
+def _arrow_stream(batches: Iterable[pl.DataFrame], names: list[str]) -> pa.RecordBatchReader:
+    schema_ = pa.schema(
+        [pa.field(n, pa.int64() if n == LINE else pa.large_string()) for n in names]
+    )
+
+    def record_batches():
+        for batch in batches:
+            yield from (
+                batch.to_arrow(compat_level=pl.CompatLevel.oldest()).cast(schema_).to_batches()
+            )
+
+    return pa.RecordBatchReader.from_batches(schema_, record_batches())
 
 
 def _needed(sql: str, params: dict[str, Any]) -> dict[str, Any]:
