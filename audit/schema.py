@@ -109,6 +109,7 @@ class Column:
     check_reason: str = ""
     personal: bool = False  # personal data: masked in every report
     not_future: bool = False  # a timestamp later than the load is rejected
+    default_doc: str = ""  # the default in words, for the docs
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,7 @@ _entity(
         columns=(
             Column("contact_id", required=True),
             Column("account_id", required=True),
-            Column("person_id"),
+            Column("person_id", default_doc="the account's customer_id when party is debtor"),
             Column("party", ENUM, values=PARTIES, default="'unknown'"),
             Column("channel", ENUM, required=True, values=CHANNELS),
             Column("direction", ENUM, values=DIRECTIONS, default="'outbound'"),
@@ -309,7 +310,10 @@ _entity(
             Column("phone_number", personal=True),
             Column("call_result", ENUM, values=CALL_RESULTS),
             Column(
-                "conversation", BOOL, default="coalesce(lower(\"call_result\") = 'answered', false)"
+                "conversation",
+                BOOL,
+                default="coalesce(lower(\"call_result\") = 'answered', false)",
+                default_doc="true when call_result is answered",
             ),
             Column("outcome", ENUM, values=OUTCOMES, default="'none'"),
             Column("ptp_amount", MONEY),
@@ -399,3 +403,64 @@ def table_ddl(entity: Entity) -> str:
     cols = [f'    "{c.name}" {DUCKDB_TYPES[c.type]}' for c in entity.columns]
     cols += ["    load_id INTEGER NOT NULL", "    line_no BIGINT NOT NULL"]
     return f"create table if not exists {entity.name} (\n" + ",\n".join(cols) + "\n)"
+
+
+_TYPE_DOC = {
+    TEXT: "text",
+    INT: "whole number",
+    MONEY: "decimal, 2 places",
+    DATE: "date YYYY-MM-DD",
+    TIMESTAMP: "timestamp (offset, or local time in source_timezone)",
+    TIMESTAMP_OR_DATE: "timestamp or date (a date is 00:00 in portfolio_timezone)",
+    BOOL: "true/false (also 1/0, yes/no, 是/否)",
+    ENUM: "one of",
+    TEXT_LIST: "list, '|'-separated",
+    TIMEZONE: "IANA time zone",
+    TIMEZONE_LIST: "IANA time zones, '|'-separated",
+    REGIME: "cn, us_regf or uk_conc",
+    CURRENCY: "ISO 4217 code",
+}
+
+
+def markdown() -> str:
+    """The canonical input columns as Markdown (docs/data-contract.md)."""
+    out = [
+        "# Input files: canonical columns",
+        "",
+        "Generated from `audit/schema.py` by `python -m audit.schema`; a test keeps it",
+        "in step. One entity per file; columns in any order; unknown columns are",
+        "ignored (and listed when loading). Empty cells are missing values.",
+        "",
+    ]
+    for name in LOAD_ORDER:
+        e = ENTITIES[name]
+        out += [f"## {name}", "", e.doc, ""]
+        if e.key:
+            out += [
+                f"Unique key: `{', '.join(e.key)}`."
+                + (" Rows for unknown accounts are rejected." if e.account_ref else ""),
+                "",
+            ]
+        out += ["| column | type | required | default | rule |", "|---|---|---|---|---|"]
+        for c in e.columns:
+            kind = _TYPE_DOC[c.type]
+            if c.type == ENUM:
+                kind = "one of " + ", ".join(f"`{v}`" for v in c.values)
+            rule = c.check_reason or ""
+            if c.not_future:
+                rule = "not later than the time of loading"
+            if c.personal:
+                rule = (rule + "; " if rule else "") + "personal data, masked in reports"
+            default = c.default_doc or (c.default or "").replace("$", "config ").replace("'", "")
+            out.append(
+                f"| `{c.name}` | {kind} | {'yes' if c.required else ''} | "
+                f"{default.replace('|', '/')} | {rule} |"
+            )
+        for column, _cond, reason in e.extra_checks:
+            out.append(f"| | | | | `{column}`: {reason} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
