@@ -111,6 +111,7 @@ def ingest(ctx, paths, entity, profile_name, encoding):
         profile_name=profile_name,
         encoding=encoding,
         progress=Progress(),
+        warn=say,
     )
     rejected = sum(r.rows_rejected for r in results)
     for r in results:

@@ -17,7 +17,7 @@ import fnmatch
 import hashlib
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -149,21 +149,28 @@ class FileResult:
     profile: str | None = None
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the export files they hold (hidden files skipped)."""
-    files: list[Path] = []
+class UnknownEntity(InputFileError):
+    """A file whose entity cannot be told from its name, profile or header."""
+
+
+def discover(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """Expand folders into the export files they hold: (path, found in a folder).
+
+    Hidden files and files of other types (README.md, PDFs) are passed over.
+    """
+    files: list[tuple[Path, bool]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files += sorted(
-                p
+                (p, True)
                 for p in path.rglob("*")
                 if p.is_file()
                 and p.suffix.lower() in FORMATS
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():
-            files.append(path)
+            files.append((path, False))
         else:
             raise InputFileError(f"{path}: no such file or folder")
     return files
@@ -190,11 +197,15 @@ def plan(
     entity: str | None = None,
     profile_name: str | None = None,
     encoding: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[SourceFile]:
     """Work out entity, profile, encoding and column mapping of every file.
 
     Reads only headers. Raises one InputFileError listing every file that
-    cannot be loaded, so nothing is loaded until all files are readable.
+    cannot be loaded, so nothing is loaded until all files are readable. A
+    file found in a folder whose entity cannot be told is passed over with a
+    warning (folders of exports often hold other files); a file named
+    explicitly must be loadable.
     """
     profiles = load_profiles(config)
     if profile_name is not None and profile_name not in profiles:
@@ -205,9 +216,17 @@ def plan(
         raise InputFileError(f"unknown entity {entity!r}; known: {', '.join(schema.ENTITIES)}")
     files = discover(paths)
     planned, problems = [], []
-    for path in files:
+    for path, in_folder in files:
         try:
             planned.append(_plan_file(path, profiles, entity, profile_name, encoding))
+        except UnknownEntity as exc:
+            if not in_folder:
+                problems.append(str(exc))
+            elif warn:
+                warn(
+                    f"{path}: skipped, not an export of a known entity (name it e.g. "
+                    "contacts_2026-10.csv to load it)"
+                )
         except InputFileError as exc:
             problems.append(str(exc))
     if problems:
@@ -251,7 +270,7 @@ def _plan_file(
             header = _read_header(path, fmt, enc, sep)
             name_entity = entity or profile.entity
     if name_entity is None:
-        raise InputFileError(
+        raise UnknownEntity(
             f"{path}: cannot tell which entity this file holds; name it after one "
             f"({', '.join(schema.LOAD_ORDER)}), e.g. contacts_2026-10.csv, or pass --entity "
             "or --profile"

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,11 +36,12 @@ def ingest_paths(
     profile_name: str | None = None,
     encoding: str | None = None,
     progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[ingest.FileResult]:
     """Load files into a new warehouse version and publish it (when anything was loaded)."""
     progress = progress or Progress()
     sources = ingest.plan(
-        paths, config, entity=entity, profile_name=profile_name, encoding=encoding
+        paths, config, entity=entity, profile_name=profile_name, encoding=encoding, warn=warn
     )
     wh = Warehouse(config)
     with wh.change("ingest") as change, progress.stage("ingest", total=len(sources)) as stage:
@@ -207,7 +209,11 @@ def _run_locked(
             if exports is not None
             else ([config.exports_dir] if Path(config.exports_dir).exists() else [])
         )
-        sources = ingest.plan(export_paths, config) if export_paths else []
+        sources = (
+            ingest.plan(export_paths, config, warn=lambda m: progress.event("warning", message=m))
+            if export_paths
+            else []
+        )
         with progress.stage("ingest", total=len(sources)) as stage:
             summary.ingested = ingest.ingest(
                 con, config, sources, wh.root / "tmp", progress=lambda s: stage.advance(s.path.name)
@@ -224,7 +230,9 @@ def _run_locked(
         # 2. metrics for every month up to the latest month any run reported
         through = max([month, *_run_months(con)])
         with progress.stage("metrics", total=len(metrics.STEPS)) as stage:
-            steps = metrics.compute(con, config, through, progress=lambda name: stage.advance(name))
+            steps = metrics.compute(
+                con, config, through, progress=lambda step: stage.advance(step.name)
+            )
             stage.detail["tables"] = len(steps)
 
         # 3. conduct rules: this month, plus earlier months never evaluated
