@@ -197,6 +197,7 @@ def _run_locked(
 ) -> RunSummary:
     from audit import metrics  # imported here: `audit ingest` needs none of it
 
+    _remove_report_leftovers(Path(config.reports_dir))
     work = wh.begin("run")
     final_name = work.path.name.removesuffix(".tmp")
     staging_reports = Path(config.reports_dir) / f".tmp-{run_id}"
@@ -326,6 +327,15 @@ def _run_locked(
         wh.publish(version)
         wh.prune()
     return summary
+
+
+def _remove_report_leftovers(reports: Path) -> None:
+    """Staging folders of runs that were killed (only called under the warehouse lock)."""
+    if reports.exists():
+        for leftover in reports.glob(".tmp-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        for leftover in reports.glob("*/.*.tmp"):
+            leftover.unlink(missing_ok=True)
 
 
 def _check_has_data(con, month: date) -> None:
