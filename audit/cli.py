@@ -262,9 +262,17 @@ def sample(out_dir, accounts, months, seed, end_month, contacts):
     """
     from audit import sample as sample_mod
 
-    summary = sample_mod.generate(
-        out_dir, accounts=accounts, months=months, seed=seed, end_month=end_month, contacts=contacts
-    )
+    try:
+        summary = sample_mod.generate(
+            out_dir,
+            accounts=accounts,
+            months=months,
+            seed=seed,
+            end_month=end_month,
+            contacts=contacts,
+        )
+    except ValueError as exc:  # a combination of options the generator cannot honour
+        raise click.UsageError(str(exc)) from None
     for name, rows in summary.files.items():
         click.echo(f"{out_dir / name}\t{rows}")
     say(
