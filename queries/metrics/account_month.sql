@@ -1,0 +1,278 @@
+-- purpose: month-end delinquency state of every account (METRICS.md,
+--          "Delinquency snapshot"): what was due and paid by E, the amount
+--          overdue, days past due, outstanding balance, bucket, closed and
+--          default flags, and what was paid during the month.
+-- grain:   account x month; month = first day, the state is as of E (end of
+--          the month's last day, portfolio_timezone)
+-- inputs:  metric_accounts, installments, account_snapshots, metric_months,
+--          metric_payments, metric_buckets
+-- params:  $bucket_edges (INTEGER[]), $default_dpd (INTEGER)
+-- output:  account_id, month, dpd, bucket, overdue_amount,
+--          outstanding_balance, paid_in_month, is_closed, is_default (the
+--          DATA_CONTRACT columns), then month_end, source ('schedule' |
+--          'snapshot'), product, agency_id (null = in-house),
+--          origination_date, bucket_order, cum_due, cum_paid, total_due (null
+--          for snapshot rows), oldest_unpaid_due_date (the instalment that
+--          sets dpd); the state at S, the end of the previous month:
+--          is_active_at_start (a row at S that is not closed: the population
+--          of roll, cure, recovery and default rates), bucket_at_start,
+--          bucket_order_at_start, dpd_at_start, overdue_at_start,
+--          balance_at_start (null when the account has no row at S)
+-- rows:    a schedule account has a row for every month from its origination
+--          month through the last month; a snapshot account has a row exactly
+--          for the months with a snapshot (the latest snapshot of a month when
+--          there are several); an account with neither has no row.
+-- note:    a snapshot account with no snapshot at S has no state at S (it is
+--          not active at S); one with no snapshot at E has no row at E, so
+--          it takes no part in that month's rates.
+-- method:  due amounts, payments and one zero row per account-month form one
+--          stream, summed per account-month and accumulated with a window.
+--          Payments are applied oldest instalment first, so the instalment
+--          that sets dpd is the first one whose cumulative due exceeds
+--          cum_paid: one ASOF join from cum_paid to the ladder of cumulative
+--          due finds it for every account-month at once.
+with calendar as (
+    select
+        min(month) as first_month,
+        max(month) as last_month,
+        max(month_end) as last_month_end
+    from metric_months
+),
+
+schedule_accounts as (
+    -- the calendar starts no later than any schedule account's origination month
+    select a.account_key, a.account_id, a.origination_month as first_row_month, a.total_due
+    from metric_accounts as a
+    cross join calendar as c
+    where a.source = 'schedule'
+      and a.origination_date <= c.last_month_end
+),
+
+instalment_ladder as (
+    -- cumulative due of the instalments up to each one, oldest due date first
+    select
+        s.account_key,
+        i.due_date,
+        i.amount_due,
+        (sum(i.amount_due) over (
+            partition by s.account_key
+            order by i.due_date, i.installment_no
+            rows between unbounded preceding and current row
+        ))::decimal(18, 2) as cum_due_through
+    from installments as i
+    inner join schedule_accounts as s on s.account_id = i.account_id
+),
+
+flows as (
+    -- one zero row per account-month, so that every month gets a row
+    select
+        s.account_key,
+        unnest(generate_series(s.first_row_month, c.last_month, interval 1 month))::date
+            as month,
+        0::decimal(18, 2) as due,
+        0::decimal(18, 2) as paid,
+        0::decimal(18, 2) as paid_in_month,
+        s.total_due
+    from schedule_accounts as s
+    cross join calendar as c
+    union all
+    -- an instalment due before the account's first month counts from that month
+    select
+        s.account_key,
+        greatest(date_trunc('month', i.due_date)::date, s.first_row_month),
+        i.amount_due,
+        0,
+        0,
+        null
+    from installments as i
+    inner join schedule_accounts as s on s.account_id = i.account_id
+    cross join calendar as c
+    where i.due_date <= c.last_month_end
+    union all
+    -- a payment dated before the account's first month counts in cum_paid from
+    -- that month on, but in no month's paid_in_month
+    select
+        p.account_key,
+        greatest(date_trunc('month', p.paid_date)::date, s.first_row_month),
+        0,
+        p.amount,
+        case when p.paid_date >= s.first_row_month then p.amount else 0 end,
+        null
+    from metric_payments as p
+    inner join schedule_accounts as s on s.account_key = p.account_key
+    cross join calendar as c
+    where p.paid_date <= c.last_month_end
+),
+
+monthly as (
+    select
+        account_key,
+        month,
+        sum(due) as due,
+        sum(paid) as paid,
+        sum(paid_in_month) as paid_in_month,
+        max(total_due) as total_due
+    from flows
+    group by account_key, month
+),
+
+schedule_state as (
+    select
+        account_key,
+        month,
+        paid_in_month,
+        total_due,
+        (sum(due) over account_to_date)::decimal(18, 2) as cum_due,
+        (sum(paid) over account_to_date)::decimal(18, 2) as cum_paid
+    from monthly
+    window account_to_date as (
+        partition by account_key
+        order by month
+        rows between unbounded preceding and current row
+    )
+),
+
+schedule_rows as (
+    -- DuckDB-specific: ASOF join picks the ladder step with the smallest
+    -- cumulative due greater than cum_paid: the oldest instalment not fully
+    -- paid. It sets dpd when something is overdue (cum_due > cum_paid; its due
+    -- date is then on or before E); otherwise dpd is 0 and the match unused.
+    select
+        s.account_key,
+        s.month,
+        'schedule' as source,
+        case when s.cum_due > s.cum_paid then last_day(s.month) - l.due_date else 0 end as dpd,
+        greatest(s.cum_due - s.cum_paid, 0) as overdue_amount,
+        greatest(s.total_due - s.cum_paid, 0) as outstanding_balance,
+        s.paid_in_month,
+        s.cum_due,
+        s.cum_paid,
+        s.total_due,
+        case when s.cum_due > s.cum_paid then l.due_date end as oldest_unpaid_due_date,
+        s.cum_paid >= s.total_due as is_closed
+    from schedule_state as s
+    asof left join instalment_ladder as l
+        on l.account_key = s.account_key and s.cum_paid < l.cum_due_through
+),
+
+snapshots_in_range as (
+    select
+        a.account_key,
+        date_trunc('month', s.as_of_date)::date as month,
+        s.dpd,
+        s.overdue_amount,
+        s.outstanding_balance
+    from account_snapshots as s
+    inner join metric_accounts as a on a.account_id = s.account_id
+    cross join calendar as c
+    where s.as_of_date >= c.first_month and s.as_of_date <= c.last_month_end
+    -- DuckDB-specific: qualify; the latest snapshot of a month stands
+    qualify row_number() over (
+        partition by a.account_key, date_trunc('month', s.as_of_date)
+        order by s.as_of_date desc
+    ) = 1
+),
+
+snapshot_paid as (
+    select
+        p.account_key,
+        date_trunc('month', p.paid_date)::date as month,
+        sum(p.amount) as paid_in_month
+    from metric_payments as p
+    inner join metric_accounts as a on a.account_key = p.account_key
+    cross join calendar as c
+    where a.source = 'snapshot'
+      and p.paid_date >= c.first_month and p.paid_date <= c.last_month_end
+    group by all
+),
+
+snapshot_rows as (
+    select
+        s.account_key,
+        s.month,
+        'snapshot' as source,
+        s.dpd,
+        s.overdue_amount,
+        s.outstanding_balance,
+        coalesce(p.paid_in_month, 0) as paid_in_month,
+        null as cum_due,
+        null as cum_paid,
+        null as total_due,
+        null::date as oldest_unpaid_due_date,
+        s.outstanding_balance = 0 as is_closed
+    from snapshots_in_range as s
+    left join snapshot_paid as p on p.account_key = s.account_key and p.month = s.month
+),
+
+states as (
+    select * from schedule_rows
+    union all
+    select * from snapshot_rows
+),
+
+bucketed as (
+    -- bucket k covers dpd in (edge k-1, edge k]; the last bucket is open; CLOSED
+    -- comes after it (the labels are in metric_buckets)
+    select
+        *,
+        case
+            when is_closed then len($bucket_edges::integer[]) + 2
+            when dpd = 0 then 0
+            else 1 + len(list_filter($bucket_edges::integer[], lambda e: e < dpd))
+        end as bucket_order
+    from states
+),
+
+with_start as (
+    -- the state at S is the account's row of the previous month, when it has one
+    select
+        *,
+        lag(month) over account_months = (month - interval 1 month)::date as has_start_row,
+        lag(bucket_order) over account_months as start_bucket_order,
+        lag(dpd) over account_months as start_dpd,
+        lag(overdue_amount) over account_months as start_overdue,
+        lag(outstanding_balance) over account_months as start_balance,
+        lag(is_closed) over account_months as start_is_closed
+    from bucketed
+    window account_months as (partition by account_key order by month)
+),
+
+final as (
+    select
+        a.account_id::varchar as account_id,
+        s.month::date as month,
+        s.dpd::integer as dpd,
+        b.bucket::varchar as bucket,
+        s.overdue_amount::decimal(18, 2) as overdue_amount,
+        s.outstanding_balance::decimal(18, 2) as outstanding_balance,
+        s.paid_in_month::decimal(18, 2) as paid_in_month,
+        s.is_closed::boolean as is_closed,
+        (not s.is_closed and s.dpd > $default_dpd::integer)::boolean as is_default,
+        last_day(s.month)::date as month_end,
+        s.source::varchar as source,
+        a.product::varchar as product,
+        a.agency_id::varchar as agency_id,
+        a.origination_date::date as origination_date,
+        s.bucket_order::integer as bucket_order,
+        s.cum_due::decimal(18, 2) as cum_due,
+        s.cum_paid::decimal(18, 2) as cum_paid,
+        s.total_due::decimal(18, 2) as total_due,
+        s.oldest_unpaid_due_date::date as oldest_unpaid_due_date,
+        -- state at S (end of the previous month); active = a row at S, not closed
+        coalesce(s.has_start_row and not s.start_is_closed, false)::boolean
+            as is_active_at_start,
+        (case when s.has_start_row then sb.bucket end)::varchar as bucket_at_start,
+        (case when s.has_start_row then s.start_bucket_order end)::integer
+            as bucket_order_at_start,
+        (case when s.has_start_row then s.start_dpd end)::integer as dpd_at_start,
+        (case when s.has_start_row then s.start_overdue end)::decimal(18, 2)
+            as overdue_at_start,
+        (case when s.has_start_row then s.start_balance end)::decimal(18, 2)
+            as balance_at_start
+    from with_start as s
+    inner join metric_accounts as a on a.account_key = s.account_key
+    inner join metric_buckets as b on b.bucket_order = s.bucket_order
+    left join metric_buckets as sb on sb.bucket_order = s.start_bucket_order
+)
+
+select * from final
