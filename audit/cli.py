@@ -352,6 +352,41 @@ def _print_run_summary(summary, progress: Progress) -> None:
         )
 
 
+# ---------------------------------------------------------------- report
+
+
+@cli.command()
+@click.option("--month", "month_text", required=True, help="Month that was run, YYYY-MM.")
+@click.option(
+    "--audience",
+    type=click.Choice(["regulator", "management"]),
+    required=True,
+    help="Which report.",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), required=True, help="Language.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="PDF to write (default: reports/<YYYY-MM>/<audience>_<lang>.pdf).",
+)
+@config_option
+@click.pass_context
+def report(ctx, month_text, audience, lang, out):
+    """Render one PDF report of a month that was run, from the published warehouse.
+
+    Example: audit report --month 2026-10 --audience regulator --lang zh
+    """
+    from audit import pipeline
+    from audit import report as report_mod
+
+    config = get_config(ctx)
+    result = report_mod.render_report(
+        config, pipeline.parse_month(month_text), audience, lang, out=out
+    )
+    click.echo(str(result.path))
+    say(f"rendered {result.pages} pages in {result.seconds:.1f} s")
+
+
 # ---------------------------------------------------------------- rules / runs
 
 
