@@ -3,6 +3,10 @@
 A pack is ``queries/rules/<pack>/pack.yaml``: the regimes it governs and,
 per rule, its id, titles (zh, en), citation, confidence, severity,
 parameters with defaults and the query that returns the offending contacts.
+A parameter of ``type: table`` names a CSV file (beside the pack unless the
+path is absolute or relative to the config) that the engine loads before
+the rule runs as temp table ``param_<name>`` and, as a list of row structs,
+as the session variable ``param_<name>`` (``getvariable('param_<name>')``).
 A rule query returns one row per offending contact (per candidate time zone
 if it is zone-based) with these columns::
 
@@ -153,6 +157,7 @@ class Pack:
     rules: tuple[Rule, ...]
     folder: Path
     notes: dict[str, str] = field(default_factory=dict)
+    staging: tuple[str, ...] = ()  # pack queries materialized as temp tables before its rules
 
 
 # ---------------------------------------------------------------- catalogue
@@ -212,6 +217,10 @@ def _read_pack(path: Path) -> Pack:
                 regimes=regimes,
             )
         )
+    staging = tuple(data.get("staging") or ())
+    for step in staging:
+        if not (path.parent / f"{step}.sql").exists():
+            raise QueryError(f"{where}: staging: no file {step}.sql beside the pack")
     return Pack(
         name=name,
         title=dict(data["title"]),
@@ -219,6 +228,7 @@ def _read_pack(path: Path) -> Pack:
         rules=tuple(rules),
         folder=path.parent,
         notes=dict(data.get("notes") or {}),
+        staging=staging,
     )
 
 
@@ -336,6 +346,22 @@ def build_staging(con: duckdb.DuckDBPyConnection, config: Config, month: date) -
     }
     for step in STAGING_STEPS:
         queries.materialize(con, step, step, params, temp=True)
+    for pack in packs().values():
+        # a pack's own staging (e.g. the calls Reg F counts), shared by several of its rules;
+        # $pack_window_days = the longest day window among the pack's rules in force
+        days = [
+            int(v)
+            for r in pack.rules
+            for k, v in params_in_force(config, r).items()
+            if k.endswith("days") and isinstance(v, int)
+        ]
+        pack_params = {
+            **params,
+            "regimes": list(pack.regimes),
+            "pack_window_days": max(days, default=0),
+        }
+        for step in pack.staging:
+            queries.materialize(con, step, step, pack_params, temp=True)
     return params
 
 
@@ -504,3 +530,7 @@ def _load_param_table(
         "select * from read_csv($path, header = true, all_varchar = true)",
         {"path": str(path)},
     )
+    # The same rows as a session variable: getvariable('param_<name>') is a constant
+    # the planner folds, so a query can build one regular expression from the table
+    # and have it compiled once instead of once per row.
+    con.execute(f"set variable param_{name} = (select list(t) from param_{name} as t)")

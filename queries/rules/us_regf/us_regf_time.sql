@@ -3,9 +3,13 @@
 -- grain:   offending contact x candidate zone
 -- inputs:  stg_contacts, stg_contact_zones
 -- params:  $earliest, $latest ('HH:MM'); the instants themselves are allowed, so
---          07:59:59 and 21:00:00.001 violate, 08:00:00 and 21:00:00 do not.
--- reading: the consumer is the debtor or a spouse (1006.2(e)); inbound contacts
---          are the consumer's own and not violations; letters have no send time.
+--          07:59:59 and 21:00:00.001 violate, 08:00:00 and 21:00:00 do not;
+--          $regimes (the pack's regimes).
+-- reading: the consumer is the debtor or a spouse (1006.6(a)(1)); inbound contacts
+--          are the consumer's own and not violations; letters have no send time;
+--          e-mail and SMS are timed when sent (comment 6(b)(1)(i)-1). With several
+--          candidate zones the contact must be lawful in all of them (comment
+--          6(b)(1)(i)-2), so each zone is checked and any failing zone is reported.
 with contact_times as (
     select c.contact_id, z.zone_rank, z.zone, z.local_at, z.local_time
     from stg_contacts as c
@@ -13,6 +17,7 @@ with contact_times as (
     where c.in_month
       and c.is_outbound_contact
       and c.party in ('debtor', 'spouse')
+      and list_contains($regimes, c.regime)
 ),
 
 final as (

@@ -1,0 +1,135 @@
+-- rule:    GEN-NOT-DUE (policy): no collection contact when nothing is overdue.
+-- purpose: outbound collection contacts on accounts that had no overdue amount at the
+--          contact's time.
+-- grain:   offending contact x candidate zone
+-- inputs:  stg_contacts, stg_contact_zones, installments, payments
+-- params:  $regimes (regimes: all, so every account)
+-- reading: overdue = sum of amount_due of instalments due before the contact's local
+--          date (an instalment due today is not yet overdue) minus the sum of
+--          payments made before the contact's instant (strictly earlier, reversals
+--          subtracting); overdue <= 0 is a violation. The local date is taken in
+--          every candidate zone and a contact violates if nothing was overdue in any
+--          of them. Accounts with no instalment schedule are not assessed (there is
+--          nothing to compare with). A collection contact is an outbound contact (any
+--          channel but letter, any party) with purpose collection.
+with collection_contacts as (
+    select contact_id, account_id, started_at
+    from stg_contacts
+    where in_month
+      and list_contains($regimes, regime)
+      and is_outbound_contact
+      and purpose = 'collection'
+),
+
+-- the span of the month's contacts: whatever lies before it counts for every contact,
+-- so it is summed once per account by hashing and only the few rows inside the span
+-- need running totals (sorting whole schedules and payment histories is the cost).
+-- Local dates lie within a day of the UTC date in every zone, so the date span is
+-- widened by a day on each side; any span that holds every contact gives exact totals.
+span as (
+    select
+        timezone('UTC', min(started_at))::date - 1 as first_date,
+        timezone('UTC', max(started_at))::date + 2 as last_date,
+        min(started_at) as first_at,
+        max(started_at) as last_at
+    from collection_contacts
+),
+
+-- accounts with a schedule (the others are not assessed) and what fell due before the span
+due_base as (
+    select
+        i.account_id,
+        coalesce(sum(i.amount_due) filter (where i.due_date < s.first_date), 0) as due_base
+    from installments as i
+    cross join span as s
+    semi join collection_contacts as c on c.account_id = i.account_id
+    group by i.account_id
+),
+
+paid_base as (
+    select
+        p.account_id,
+        coalesce(sum(p.amount) filter (where p.paid_at < s.first_at), 0) as paid_base,
+        -- the most that can have been paid at any contact: reversals inside the span
+        -- may be undone by later payments, so only the positive amounts bound it
+        coalesce(sum(p.amount) filter (where p.paid_at < s.first_at), 0)
+            + coalesce(sum(p.amount) filter (where p.paid_at >= s.first_at
+                and p.paid_at < s.last_at and p.amount > 0), 0) as paid_at_most
+    from payments as p
+    cross join span as s
+    semi join due_base as b on b.account_id = p.account_id
+    where p.paid_at < s.last_at
+    group by p.account_id
+),
+
+-- due only grows, so due_base is the least any contact sees; an account whose
+-- due_base exceeds the most it can have paid was overdue at every contact (most
+-- contacted accounts): only the others need per-contact totals
+candidate_accounts as (
+    select b.account_id, b.due_base, coalesce(p.paid_base, 0) as paid_base
+    from due_base as b
+    left join paid_base as p on p.account_id = b.account_id
+    where b.due_base - coalesce(p.paid_at_most, 0) <= 0
+),
+
+due_steps as (
+    select
+        i.account_id,
+        i.due_date,
+        -- range frame: instalments sharing a due date enter together
+        sum(i.amount_due) over (partition by i.account_id order by i.due_date) as due_in_span
+    from installments as i
+    cross join span as s
+    semi join candidate_accounts as a on a.account_id = i.account_id
+    where i.due_date >= s.first_date
+      and i.due_date < s.last_date
+),
+
+paid_steps as (
+    select
+        p.account_id,
+        p.paid_at,
+        sum(p.amount) over (partition by p.account_id order by p.paid_at) as paid_in_span
+    from payments as p
+    cross join span as s
+    semi join candidate_accounts as a on a.account_id = p.account_id
+    where p.paid_at >= s.first_at
+      and p.paid_at < s.last_at
+),
+
+contact_dates as (
+    select c.contact_id, c.account_id, c.started_at, z.zone_rank, z.zone, z.local_at, z.local_date
+    from collection_contacts as c
+    semi join candidate_accounts as a on a.account_id = c.account_id
+    inner join stg_contact_zones as z on z.contact_id = c.contact_id
+),
+
+-- DuckDB-specific: asof joins pick the running totals strictly before the local date
+-- (an instalment due today is not yet overdue) and strictly before the instant
+balances as (
+    select
+        c.*,
+        a.due_base + coalesce(d.due_in_span, 0) as due_before,
+        a.paid_base + coalesce(ps.paid_in_span, 0) as paid_before
+    from contact_dates as c
+    inner join candidate_accounts as a on a.account_id = c.account_id
+    asof left join due_steps as d
+        on d.account_id = c.account_id and c.local_date > d.due_date
+    asof left join paid_steps as ps
+        on ps.account_id = c.account_id and c.started_at > ps.paid_at
+),
+
+final as (
+    select
+        contact_id,
+        zone_rank,
+        zone as timezone,
+        local_at as local_time,
+        'collection contact with nothing overdue: due before ' || local_date
+            || ' (local date in ' || zone || ') ' || due_before || ', paid before the contact '
+            || paid_before as evidence
+    from balances
+    where due_before - paid_before <= 0
+)
+
+select * from final
