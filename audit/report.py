@@ -3,10 +3,11 @@
 Two reports, each in zh-CN and en from one template and the message catalogue
 ``report_templates/messages.yaml``:
 
-- ``regulator``: cover, contents, executive summary, one section per rule that
-  applied (citation, confidence, description, parameters in force, counts by
-  agency and collector, masked evidence), risk indicators, complaints, data
-  quality, methodology, run manifest, sign-off;
+- ``regulator``: cover, contents, executive summary, one section per rule with a
+  finding (citation, confidence, description, parameters in force, counts by
+  agency and collector, masked evidence), the rules that applied without one as
+  a table of one line each (id, title, citation, contacts in scope), risk
+  indicators, complaints, data quality, methodology, run manifest, sign-off;
 - ``management``: KPI trends, roll-rate heat map, vintage curves, agency and
   collector league tables (recovery beside conduct), compliance summary.
 
