@@ -2,9 +2,11 @@
 
 SVG stays sharp in print; WeasyPrint embeds it from an ``<img>`` with a
 ``data:image/svg+xml;base64,…`` source (inline ``<svg>`` makes it warn). Text is
-drawn as glyph outlines, so a chart needs no font at PDF time, and the output
-is deterministic (fixed hash salt, no date): rendering twice gives the same
-bytes.
+kept as SVG ``<text>`` in the report's font, which WeasyPrint sets like the
+rest of the page: drawing every glyph as an outline (``svg.fonttype = path``)
+made each chart about twice as slow to lay out in every PDF it appears in. The
+output is deterministic (fixed hash salt, no date): rendering twice gives the
+same bytes.
 
 Charts carry no words: axes show months, bucket labels and percentages, and
 the title, legend and axis captions are HTML next to the image, from the
@@ -62,7 +64,7 @@ def _rc() -> dict[str, Any]:
         "axes.unicode_minus": False,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",
         "svg.hashsalt": "collections-audit",
     }
 
