@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from audit import config as config_mod
-from audit import masking, pipeline, report, sample
+from audit import masking, pipeline, report, rules, sample
 from audit.cli import cli
 from audit.progress import Progress
 from audit.warehouse import Warehouse
@@ -171,6 +171,22 @@ def test_each_rule_section_states_the_count_sql_returns(project, texts):
             flat = _flat(texts[f"regulator_{lang}"])
             assert _flat(sentence) in flat, (rule_id, lang)
             assert rule_id in flat
+
+
+def test_rules_without_a_finding_are_one_line_each_with_their_citation(project, data, texts):
+    quiet = [r for r in data["rules"] if not r["violations"]]
+    assert quiet, "the sample month has rules that applied without a violation"
+    catalogue = {rule.id: rule for rule in rules.all_rules()}
+    for lang in ("en", "zh"):
+        flat = _flat(texts[f"regulator_{lang}"])
+        for r in quiet:
+            rule = catalogue[r["id"]]
+            title = rule.title.get(lang) or rule.title["en"]
+            assert _flat(r["id"] + title) in flat, (lang, r["id"])
+            assert _flat(rule.citation) in flat, (lang, r["id"])
+            # the definition is printed only for rules with a finding
+            description = rule.description.get(lang) or rule.description["en"]
+            assert _flat(description) not in flat, (lang, r["id"])
 
 
 def test_executive_summary_compares_with_the_previous_month(texts):
