@@ -54,6 +54,11 @@ def _matplotlib():
     return matplotlib, Figure, FuncFormatter
 
 
+def prepare() -> None:
+    """Import matplotlib now (about a second), e.g. in a process waiting for its data."""
+    _matplotlib()
+
+
 def _rc() -> dict[str, Any]:
     return {
         "font.family": "sans-serif",

@@ -40,20 +40,22 @@ def write_month(
     out_dir: Path,
     progress=None,
 ) -> list[Path]:
-    """Write every output of the month into ``out_dir`` (a staging folder)."""
+    """Write every output of the month into ``out_dir`` (a staging folder).
+
+    The PDF workers start first and get ready while violations.csv (attached to
+    the PDFs) is written and the report data is queried; metrics.xlsx is written
+    while they lay out the PDFs.
+    """
+    from audit import report
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = [
-        write_violations_csv(con, month, out_dir / "violations.csv"),
-        write_metrics_xlsx(con, month, out_dir / "metrics.xlsx"),
-    ]
-    try:
-        from audit import report
-    except ImportError:  # reports are optional until the report module is present
-        return files
-    files += report.render_month(
-        con, config, month, manifest, out_dir, attachments=[files[0]], progress=progress
-    )
-    return files
+    with report.Renderer(config) as renderer:
+        csv = write_violations_csv(con, month, out_dir / "violations.csv")
+        data = report.collect(con, config, month, manifest)
+        pdfs = renderer.submit(data, out_dir, attachments=[csv])
+        xlsx = write_metrics_xlsx(con, month, out_dir / "metrics.xlsx")
+        renderer.wait(progress)
+    return [csv, xlsx, *pdfs]
 
 
 def violations_frame(con: duckdb.DuckDBPyConnection, month: date):

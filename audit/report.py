@@ -123,80 +123,123 @@ def render_month(
     """Render every configured audience x language into ``out_dir``; return the PDFs.
 
     The data is queried once; the PDFs are laid out in parallel worker processes
-    (one per CPU, at most one per PDF), since WeasyPrint layout is single-threaded.
+    (see :class:`Renderer`). A caller with other work to do meanwhile (the monthly
+    run writes ``metrics.xlsx``) uses :class:`Renderer` directly.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    data = collect(con, config, month, manifest)
-    jobs = [
-        (audience, lang, out_dir / f"{audience}_{lang}.pdf")
-        for audience in config.report.audiences
-        for lang in config.report.languages
-    ]
-    files = [Path(p) for p in attachments or []]
-    workers = min(len(jobs), os.cpu_count() or 1, MAX_WORKERS)
-    if workers <= 1:
-        for audience, lang, path in jobs:
-            _report_progress(_render_job(data, audience, lang, path, files), progress)
-        return [path for _audience, _lang, path in jobs]
-    # contiguous batches, so one worker renders both languages of an audience and
-    # builds the management charts once
-    size = math.ceil(len(jobs) / workers)
-    batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    for results in _render_in_processes(data, batches, files):
-        for result in results:
-            _report_progress(result, progress)
-    return [path for _audience, _lang, path in jobs]
+    with Renderer(config) as renderer:
+        paths = renderer.submit(collect(con, config, month, manifest), out_dir, attachments)
+        renderer.wait(progress)
+    return paths
 
 
-def _render_in_processes(
-    data: dict[str, Any], batches: list[list[tuple[str, str, Path]]], attachments: list[Path]
-) -> Iterator[list[RenderResult]]:
-    """Render each batch of PDFs in its own ``python -m audit.report`` process.
+class Renderer:
+    """The PDFs of one month, laid out by worker processes started ahead of the data.
+
+    WeasyPrint layout is single-threaded, so the PDFs are laid out in parallel
+    ``python -m audit.report`` processes, one per CPU and at most one per PDF,
+    each rendering a contiguous batch (both languages of an audience, so the
+    management charts are built once). Getting a worker ready (Python, WeasyPrint,
+    matplotlib for the management report, the templates) takes one to two
+    seconds, about as long as laying out a report, so the workers are started
+    when the Renderer is created and get ready while the caller writes its other
+    files and queries the report data. :meth:`submit` hands them the data and
+    returns at once; :meth:`wait` collects the results. With one CPU or one PDF
+    no process is started and :meth:`wait` renders here.
 
     A plain subprocess, not multiprocessing: it neither forks a process that runs
     DuckDB threads nor re-imports the caller's ``__main__``. The job goes in and
     the results come out pickled; a worker dies with its parent (a killed run
-    leaves no process writing into its staging folder), and the others are
-    killed when one fails.
+    leaves no process writing into its staging folder), and leaving the ``with``
+    block, or a failing worker, kills the others.
     """
+
+    def __init__(self, config: Config) -> None:
+        jobs = [(a, lang) for a in config.report.audiences for lang in config.report.languages]
+        workers = min(len(jobs), os.cpu_count() or 1, MAX_WORKERS)
+        size = max(1, math.ceil(len(jobs) / max(workers, 1)))
+        self._batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        self._procs: list[subprocess.Popen] = []
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: dict = {}
+        self._inline: list[tuple[dict[str, Any], str, str, Path, list[Path]]] = []
+        if workers > 1:
+            try:
+                for batch in self._batches:
+                    self._procs.append(_start_worker(sorted({a for a, _lang in batch})))
+            except BaseException:
+                self.close()
+                raise
+
+    def submit(
+        self, data: dict[str, Any], out_dir: Path, attachments: list[Path] | None = None
+    ) -> list[Path]:
+        """Hand the month's data (from :func:`collect`) to the workers; return the PDF paths."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        files = [Path(p) for p in attachments or []]
+        batches = [
+            [(audience, lang, out_dir / f"{audience}_{lang}.pdf") for audience, lang in batch]
+            for batch in self._batches
+        ]
+        if not self._procs:
+            self._inline = [(data, *job, files) for batch in batches for job in batch]
+        else:
+            # a thread per worker writes the job (more than a pipe holds, while the
+            # worker may still be importing) and then waits for its results
+            self._pool = ThreadPoolExecutor(max_workers=len(self._procs))
+            for batch, proc in zip(batches, self._procs, strict=True):
+                job = pickle.dumps((data, batch, files))
+                self._futures[self._pool.submit(proc.communicate, job)] = (batch, proc)
+        return [path for batch in batches for _audience, _lang, path in batch]
+
+    def wait(self, progress=None) -> list[RenderResult]:
+        """Wait for every PDF; report each one's warnings and time to ``progress``."""
+        results = []
+        for data, audience, lang, path, files in self._inline:
+            results.append(_render_job(data, audience, lang, path, files))
+            _report_progress(results[-1], progress)
+        for future in as_completed(self._futures):
+            batch, proc = self._futures[future]
+            out, err = future.result()
+            if proc.returncode != 0:
+                tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
+                names = ", ".join(Path(path).name for _a, _l, path in batch)
+                raise ReportError(f"rendering {names} failed: " + " | ".join(tail))
+            for result in pickle.loads(out):
+                results.append(result)
+                _report_progress(result, progress)
+        return results
+
+    def close(self) -> None:
+        """Kill the workers still running (the threads waiting on them then return)."""
+        for proc in self._procs:
+            if proc.poll() is None:
+                proc.kill()
+        if self._pool is not None:
+            self._pool.shutdown()
+        for proc in self._procs:
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout, proc.stderr):
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _start_worker(audiences: list[str]) -> subprocess.Popen:
     package_root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    files = [Path(p) for p in attachments]
-    procs = []
-    try:
-        for batch in batches:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "audit.report"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-            )
-            procs.append((batch, proc, pickle.dumps((os.getpid(), data, batch, files))))
-        with ThreadPoolExecutor(max_workers=len(procs)) as pool:  # threads only wait
-            futures = {pool.submit(p.communicate, job): (batch, p) for batch, p, job in procs}
-            try:
-                for future in as_completed(futures):
-                    batch, proc = futures[future]
-                    out, err = future.result()
-                    if proc.returncode != 0:
-                        tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
-                        names = ", ".join(Path(path).name for _a, _l, path in batch)
-                        raise ReportError(f"rendering {names} failed: " + " | ".join(tail))
-                    yield pickle.loads(out)
-            except BaseException:
-                _kill(procs)  # before the pool waits for the other workers to finish
-                raise
-    finally:
-        _kill(procs)
-
-
-def _kill(procs: list) -> None:
-    for _batch, proc, _job in procs:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    return subprocess.Popen(
+        [sys.executable, "-m", "audit.report", str(os.getpid()), *audiences],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -211,14 +254,30 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _worker_main() -> None:
-    """``python -m audit.report``: render the pickled batch on stdin, results to stdout."""
-    parent_pid, data, batch, attachments = pickle.loads(sys.stdin.buffer.read())
-    _die_with_parent(parent_pid)
+def _worker_main(args: list[str]) -> None:
+    """``python -m audit.report PARENT_PID AUDIENCE...``: get ready, then render the
+    pickled batch from stdin and write the pickled results to stdout."""
+    parent_pid, *audiences = args
+    _die_with_parent(int(parent_pid))
+    _get_ready(audiences)
+    data, batch, attachments = pickle.loads(sys.stdin.buffer.read())
     results = [
         _render_job(data, audience, lang, path, attachments) for audience, lang, path in batch
     ]
     sys.stdout.buffer.write(pickle.dumps(results))
+
+
+def _get_ready(audiences: list[str]) -> None:
+    """What a worker can do before the data arrives: imports and template compilation."""
+    import weasyprint  # noqa: F401  (about a second of imports)
+
+    for audience in audiences:
+        environment().get_template(f"{audience}/report.html")
+    messages()
+    if "management" in audiences:
+        from audit import charts
+
+        charts.prepare()
 
 
 def _render_job(
@@ -230,6 +289,9 @@ def _render_job(
 def _report_progress(result: RenderResult, progress) -> None:
     _report_warnings(result, progress)
     if progress is not None:
+        step = getattr(progress, "step", None)  # a run's stage logs each PDF's time
+        if step is not None:
+            step(result.path.name, result.seconds, pages=result.pages)
         progress.advance(result.path.name)
 
 
@@ -943,4 +1005,4 @@ if __name__ == "__main__":
     # through the package module, so the pickled result names audit.report.RenderResult
     from audit import report
 
-    report._worker_main()
+    report._worker_main(sys.argv[1:])

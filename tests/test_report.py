@@ -278,6 +278,17 @@ def test_tables_are_capped_at_top_n(project):
         assert len(rule["evidence"]) <= 1
 
 
+def test_a_failing_worker_stops_the_render(project, data, tmp_path, monkeypatch):
+    monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
+    with report.Renderer(project.config) as renderer:
+        assert len(renderer._procs) == 2
+        renderer.submit({**data, "rules": None}, tmp_path)  # no template can render this
+        with pytest.raises(report.ReportError, match=r"rendering \w+_zh\.pdf, \w+_en\.pdf failed"):
+            renderer.wait()
+    assert all(proc.returncode is not None for proc in renderer._procs)
+    assert not list(tmp_path.glob("*.pdf"))
+
+
 # ---------------------------------------------------------------- masking and escaping
 
 
