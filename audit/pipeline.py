@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -234,20 +235,29 @@ def _run_locked(
             steps = metrics.compute(
                 con, config, through, progress=lambda step: stage.advance(step.name)
             )
+            for step in steps:
+                stage.step(step.name, step.seconds, rows=step.rows)
             stage.detail["tables"] = len(steps)
 
         # 3. conduct rules: this month, plus earlier months never evaluated
         months = _months_to_evaluate(con, month)
         summary.months_evaluated = months
-        with progress.stage("rules", total=len(months) * len(rules.all_rules())) as stage:
-            for m in months:
-                rules.evaluate(
+        spans = rules.spans(months)
+        with progress.stage("rules", total=len(spans) * len(rules.all_rules())) as stage:
+            for span in spans:
+                label = f"{span[0]:%Y-%m}" + (f"..{span[-1]:%Y-%m}" if len(span) > 1 else "")
+                span_started = time.perf_counter()
+                results = rules.evaluate(
                     con,
                     config,
-                    m,
+                    span,
                     run_id=run_id,
-                    progress=lambda r, m=m: stage.advance(f"{m:%Y-%m} {r.id}"),
+                    progress=lambda r, label=label: stage.advance(f"{label} {r.id}"),
                 )
+                for r in results:
+                    stage.step(r.rule.id, r.seconds, months=label, rows=r.rows)
+                shared = time.perf_counter() - span_started - sum(r.seconds for r in results)
+                stage.step("staging and summary", shared, months=label)
             stage.detail["months"] = len(months)
 
         summary.contacts, summary.violations, summary.violations_per_10k = _month_totals(con, month)

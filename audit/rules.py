@@ -31,7 +31,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -330,18 +330,19 @@ def lookback_days(config: Config) -> int:
     return max([MIN_LOOKBACK_DAYS, *(d + 3 for d in days)])
 
 
-def build_staging(con: duckdb.DuckDBPyConnection, config: Config, month: date) -> dict[str, Any]:
-    """The STAGING_STEPS as temp tables for ``month``."""
+def build_staging(
+    con: duckdb.DuckDBPyConnection, config: Config, month: date, last_month: date | None = None
+) -> dict[str, Any]:
+    """The STAGING_STEPS as temp tables for ``month`` (through ``last_month``: a span)."""
     b = month_bounds(month, config.portfolio.portfolio_timezone)
+    e = month_bounds(last_month or month, config.portfolio.portfolio_timezone)
     scope_start = b.start_at - timedelta(days=lookback_days(config))
     params = {
-        "month_start": b.month,
-        "month_end": b.month_end,
         "month_start_at": b.start_at,
-        "month_end_at": b.end_at,
+        "month_end_at": e.end_at,
         "scope_start_at": scope_start,
         "from_at": scope_start - timedelta(days=1),
-        "to_at": b.end_at + timedelta(days=1),
+        "to_at": e.end_at + timedelta(days=1),
         "portfolio_timezone": config.portfolio.portfolio_timezone,
     }
     for step in STAGING_STEPS:
@@ -390,20 +391,56 @@ class RuleResult:
     seconds: float
 
 
+def spans(months: Iterable[date]) -> list[list[date]]:
+    """Months (first days) grouped into runs of consecutive months, oldest first."""
+    out: list[list[date]] = []
+    for m in sorted({m.replace(day=1) for m in months}):
+        if out and _next_month(out[-1][-1]) == m:
+            out[-1].append(m)
+        else:
+            out.append([m])
+    return out
+
+
+def _next_month(m: date) -> date:
+    return (m.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
 def evaluate(
     con: duckdb.DuckDBPyConnection,
     config: Config,
-    month: date,
+    months: date | Iterable[date],
     run_id: str | None = None,
     progress: Callable[[Rule], None] | None = None,
 ) -> list[RuleResult]:
-    """Replace the month's violations, risk flags and summary with a fresh evaluation."""
+    """Replace the months' violations, risk flags and summaries with a fresh evaluation.
+
+    Consecutive months are evaluated together, in one pass of each rule over their
+    contacts (a span), and every finding is filed under the month of its contact
+    (portfolio_timezone). A span gives each month the results a run of that month
+    alone gives, except that events dated later in the span are already known
+    (a wrong_number event removes calls placed before it, as a re-run would).
+    """
     _ensure_tables(con)
-    base = build_staging(con, config, month)
-    base["month_start"] = month_bounds(month, config.portfolio.portfolio_timezone).month
-    for table in ("violations", "risk_flags", "violation_summary", "rule_months"):
-        con.execute(f"delete from {table} where month = $m", {"m": base["month_start"]})
     _rule_catalogue_table(con, config)
+    results = []
+    for span in spans([months] if isinstance(months, date) else months):
+        results += _evaluate_span(con, config, span, run_id, progress)
+    return results
+
+
+def _evaluate_span(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    span: list[date],
+    run_id: str | None,
+    progress: Callable[[Rule], None] | None,
+) -> list[RuleResult]:
+    base = build_staging(con, config, span[0], span[-1])
+    for table in ("violations", "risk_flags", "violation_summary", "rule_months"):
+        con.execute(
+            f"delete from {table} where month between $a and $b", {"a": span[0], "b": span[-1]}
+        )
     results = []
     for rule in all_rules():
         if progress:
@@ -411,22 +448,24 @@ def evaluate(
         started = time.perf_counter()
         rows = _evaluate_rule(con, config, rule, base, run_id)
         results.append(RuleResult(rule, rows, time.perf_counter() - started))
-    queries.execute(
-        con,
-        "insert into violation_summary " + queries.select_sql("violation_summary"),
-        base,
-        "violation_summary",
-    )
     sha, everything = params_fingerprint(config)
-    con.execute(
-        "insert into rule_months values ($m, now(), $run, $sha, $params)",
-        {
-            "m": base["month_start"],
-            "run": run_id,
-            "sha": sha,
-            "params": json.dumps(everything, sort_keys=True, default=str),
-        },
-    )
+    for month in span:
+        b = month_bounds(month, config.portfolio.portfolio_timezone)
+        queries.execute(
+            con,
+            "insert into violation_summary " + queries.select_sql("violation_summary"),
+            {"month_start": b.month, "month_start_at": b.start_at, "month_end_at": b.end_at},
+            "violation_summary",
+        )
+        con.execute(
+            "insert into rule_months values ($m, now(), $run, $sha, $params)",
+            {
+                "m": b.month,
+                "run": run_id,
+                "sha": sha,
+                "params": json.dumps(everything, sort_keys=True, default=str),
+            },
+        )
     return results
 
 
@@ -488,7 +527,8 @@ one_per_contact as (
 )
 select
     $rule_id || ':' || c.contact_id, $rule_id, $pack, c.regime, $severity, $confidence,
-    $month_start, c.contact_id, c.account_id, c.customer_id, c.person_id, c.party, c.channel,
+    date_trunc('month', timezone($portfolio_timezone, c.started_at))::date,
+    c.contact_id, c.account_id, c.customer_id, c.person_id, c.party, c.channel,
     c.direction, c.collector_id, c.agency_id, c.started_at,
     coalesce(f.local_time, z.local_at), coalesce(f.timezone, z.zone),
     f.evidence_count, f.window_start, f.window_end, f.detail, f.evidence, $run_id
@@ -496,7 +536,6 @@ from one_per_contact as f
 inner join stg_contacts as c on c.contact_id = f.contact_id
 left join stg_contact_zones as z on z.contact_id = c.contact_id and z.zone_rank = 0
 where c.in_month and list_contains($regimes, c.regime)
-order by c.started_at, c.contact_id
 """
     params.update(
         {

@@ -320,7 +320,9 @@ def test_reference_reading_of_the_rules_matches_the_ground_truth(loaded):
     assert summary.injected == {r: len(v) for r, v in sorted(expected.items())}
 
 
-def test_rule_engine_matches_the_ground_truth(loaded):
+@pytest.mark.parametrize("together", [False, True], ids=["month by month", "one span"])
+def test_rule_engine_matches_the_ground_truth(loaded, together):
+    """Each month evaluated alone, and all months in one pass, find the same problems."""
     con, config, _summary, truth = loaded
     months = sorted(
         {
@@ -330,8 +332,11 @@ def test_rule_engine_matches_the_ground_truth(loaded):
             ).fetchall()
         }
     )
-    for month in months:
-        rules.evaluate(con, config, month)
+    if together:
+        rules.evaluate(con, config, months)
+    else:
+        for month in months:
+            rules.evaluate(con, config, month)
     found = _pairs(
         con.sql(
             "select rule_id, contact_id from violations union all "

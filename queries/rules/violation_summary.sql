@@ -1,8 +1,8 @@
 -- purpose: violation rates of the month per rule, for the portfolio, each agency
 --          and each collector (METRICS.md "Violations"), plus rule_id 'ALL'.
 -- grain:   month x rule (or ALL) x dimension x dimension_value
--- inputs:  violations (this month), stg_contacts, rule_catalogue
--- params:  $month_start
+-- inputs:  violations (this month), stg_contacts (may span several months), rule_catalogue
+-- params:  $month_start (first day), $month_start_at, $month_end_at (its instants)
 -- output:  violations, contacts (outbound contacts, letters excluded, in the month
 --          on accounts whose regime the rule governs), per_10k_contacts,
 --          accounts_with_violation, accounts_contacted, share_accounts_with_violation
@@ -15,7 +15,9 @@ with outbound as (
         coalesce(agency_id, 'in_house') as agency,
         coalesce(collector_id, 'none') as collector
     from stg_contacts
-    where in_month and is_outbound_contact
+    where started_at >= $month_start_at
+      and started_at < $month_end_at
+      and is_outbound_contact
 ),
 
 denominators as (
