@@ -255,7 +255,12 @@ def init(directory, force):
     default=None,
     help="Approximate number of contact rows (default: natural intensity).",
 )
-def sample(out_dir, accounts, months, seed, end_month, contacts):
+@click.option(
+    "--no-vendor-file",
+    is_flag=True,
+    help="Write every contact file as UTF-8 with canonical headers (no GB18030 vendor file).",
+)
+def sample(out_dir, accounts, months, seed, end_month, contacts, no_vendor_file):
     """Generate a deterministic synthetic portfolio with known injected violations.
 
     Example: audit sample --out exports --accounts 1000 --months 12 --seed 1
@@ -270,6 +275,7 @@ def sample(out_dir, accounts, months, seed, end_month, contacts):
             seed=seed,
             end_month=end_month,
             contacts=contacts,
+            chinese_file=not no_vendor_file,
         )
     except ValueError as exc:  # a combination of options the generator cannot honour
         raise click.UsageError(str(exc)) from None

@@ -106,6 +106,13 @@ class Stage:
         else:
             yield
 
+    def step(self, name: str, seconds: float, **fields: Any) -> None:
+        """Record one step's time: a ``step_finished`` line in logs, silent on a terminal."""
+        if not self.progress.interactive:
+            self.progress.event(
+                "step_finished", stage=self.name, step=name, seconds=round(seconds, 3), **fields
+            )
+
     def advance(self, label: str = "") -> None:
         if self._bar is not None:
             self._bar.update(1, label[:40])

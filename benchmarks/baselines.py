@@ -1,0 +1,208 @@
+"""Reference passes the benchmark's ratios are taken against.
+
+Each reads the published warehouse (read-only) and answers one question over
+every outbound call or contact, in the account's own time zone:
+
+- a bare DuckDB scan of the contact columns the rules read;
+- one correct Reg F 7-in-7 pass (FACTS.md): calls per (person, debt, local day),
+  a window over the daily counts for days d-6 .. d-1, plus the call's rank
+  within day d; a call is counted when it is the 8th or later in its window;
+- one quiet-hours pass: outbound contacts before 08:00 or after 21:00 local;
+- the same two checks written the plain way in polars (IANA conversion per
+  zone, group-by, rolling window), which must give the same counts.
+
+The DuckDB passes turn UTC into local time through a (zone, 15-minute slot)
+offset table, as the toolkit does; polars converts every row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+RULE_COLUMNS = [
+    "contact_id",
+    "account_id",
+    "person_id",
+    "party",
+    "channel",
+    "direction",
+    "started_at",
+    "phone_number",
+    "call_result",
+    "conversation",
+    "collector_id",
+    "agency_id",
+    "debts_discussed",
+    "note",
+]
+
+OFFSETS = """
+create or replace temp table bench_offsets as
+with zones as (select distinct timezone as zone from wh.accounts),
+bounds as (
+    select epoch_us(min(started_at)) // 900000000 - 96 as lo,
+           epoch_us(max(started_at)) // 900000000 + 97 as hi
+    from wh.contacts
+)
+select zone, range as slot,
+       epoch_us(timezone(zone, to_timestamp(range * 900))) - range * 900000000 as offset_us
+from zones, bounds, range(bounds.lo, bounds.hi)
+"""
+
+LOCAL_CONTACTS = """
+select c.contact_id, c.account_id,
+       coalesce(c.person_id, 'phone:' || c.phone_number, 'contact:' || c.contact_id)
+           as person_key,
+       c.started_at,
+       make_timestamp(epoch_us(c.started_at) + o.offset_us) as local_at
+from wh.contacts as c
+join wh.accounts as a on a.account_id = c.account_id
+join bench_offsets as o on o.zone = a.timezone and o.slot = epoch_us(c.started_at) // 900000000
+where c.direction = 'outbound' and {channel}
+"""
+
+CALLS = "c.channel in ('call', 'ringless_voicemail')"
+CONTACTS = "c.channel <> 'letter'"
+
+SEVEN_IN_SEVEN = f"""
+with calls as (
+    select *, local_at::date - date '1970-01-01' as day_no
+    from ({LOCAL_CONTACTS.format(channel=CALLS)})
+),
+per_day as (
+    select person_key, account_id, day_no, count(*) as n
+    from calls group by all
+),
+before as (
+    select *, coalesce(sum(n) over (
+        partition by person_key, account_id order by day_no
+        range between 6 preceding and 1 preceding), 0) as n_before
+    from per_day
+),
+ranked as (
+    select b.n_before + row_number() over (
+        partition by c.person_key, c.account_id, c.day_no
+        order by c.started_at, c.contact_id) as n_window
+    from calls as c
+    join before as b using (person_key, account_id, day_no)
+)
+select count(*) from ranked where n_window > 7
+"""
+
+QUIET_HOURS = f"""
+select count(*)
+from ({LOCAL_CONTACTS.format(channel=CONTACTS)})
+where local_at::time < time '08:00' or local_at::time > time '21:00'
+"""
+
+SCAN = "select " + ", ".join(f"max({c})" for c in RULE_COLUMNS) + " from wh.contacts"
+
+
+@dataclass
+class Ref:
+    name: str
+    rows: int
+    seconds: float
+    note: str = ""
+
+
+def _timed(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    row = con.sql(sql).fetchall()[0]
+    return (row[0] if isinstance(row[0], int) else 1), time.perf_counter() - started
+
+
+def measure(db: Path, memory_limit: str = "", polars: bool = True) -> list[Ref]:
+    con = duckdb.connect(":memory:")
+    con.execute("set enable_progress_bar = false")
+    if memory_limit:
+        con.execute(f"set memory_limit = '{memory_limit}'")
+    con.execute(f"attach '{db}' as wh (read_only)")
+    con.execute(OFFSETS)
+    refs = []
+    rows, secs = _timed(con, SCAN)
+    refs.append(Ref("duckdb scan of rule columns", rows, secs, f"{len(RULE_COLUMNS)} columns"))
+    rows, secs = _timed(con, SEVEN_IN_SEVEN)
+    refs.append(Ref("duckdb 7-in-7 single pass", rows, secs, "calls over the limit"))
+    rows, secs = _timed(con, QUIET_HOURS)
+    refs.append(Ref("duckdb quiet hours single pass", rows, secs, "contacts outside 08-21"))
+    if polars:
+        refs.extend(_polars(con, expect={r.name: r.rows for r in refs}))
+    con.close()
+    return refs
+
+
+def _polars(con: duckdb.DuckDBPyConnection, expect: dict[str, int]) -> list[Ref]:
+    import polars as pl
+
+    select = """
+        select c.contact_id, c.account_id,
+               coalesce(c.person_id, 'phone:' || c.phone_number, 'contact:' || c.contact_id)
+                   as person_key,
+               timezone('UTC', c.started_at) as started_at, a.timezone, c.channel
+        from wh.contacts as c join wh.accounts as a on a.account_id = c.account_id
+        where c.direction = 'outbound' and c.channel <> 'letter'
+    """
+    frame = con.sql(select).pl().with_columns(pl.col("started_at").dt.replace_time_zone("UTC"))
+    refs = []
+
+    started = time.perf_counter()
+    n = plain_seven_in_seven(frame.filter(pl.col("channel").is_in(["call", "ringless_voicemail"])))
+    secs = time.perf_counter() - started
+    note = "same count" if n == expect["duckdb 7-in-7 single pass"] else "COUNT DIFFERS"
+    refs.append(Ref("polars 7-in-7 (plain)", n, secs, note))
+
+    started = time.perf_counter()
+    n = plain_quiet_hours(frame)
+    secs = time.perf_counter() - started
+    note = "same count" if n == expect["duckdb quiet hours single pass"] else "COUNT DIFFERS"
+    refs.append(Ref("polars quiet hours (plain)", n, secs, note))
+    return refs
+
+
+def _localize(frame):
+    """Local wall-clock time of ``started_at`` (UTC) in each row's ``timezone``."""
+    import polars as pl
+
+    parts = [
+        part.with_columns(
+            local_at=pl.col("started_at").dt.convert_time_zone(zone).dt.replace_time_zone(None)
+        )
+        for (zone,), part in frame.group_by("timezone")
+    ]
+    return pl.concat(parts)
+
+
+def plain_seven_in_seven(calls) -> int:
+    import polars as pl
+
+    keys = ["person_key", "account_id"]
+    local = _localize(calls).with_columns(local_date=pl.col("local_at").dt.date())
+    daily = local.group_by([*keys, "local_date"]).agg(n=pl.len()).sort([*keys, "local_date"])
+    window = daily.rolling("local_date", period="7d", group_by=keys).agg(
+        in_window=pl.col("n").sum()
+    )
+    before = daily.join(window, on=[*keys, "local_date"]).select(
+        *keys, "local_date", n_before=pl.col("in_window") - pl.col("n")
+    )
+    ranked = (
+        local.join(before, on=[*keys, "local_date"])
+        .sort(["started_at", "contact_id"])
+        .with_columns(
+            n_window=pl.col("n_before") + pl.int_range(1, pl.len() + 1).over([*keys, "local_date"])
+        )
+    )
+    return ranked.filter(pl.col("n_window") > 7).height
+
+
+def plain_quiet_hours(contacts) -> int:
+    import polars as pl
+
+    local = _localize(contacts).select(local_time=pl.col("local_at").dt.time())
+    quiet = (pl.col("local_time") < dt.time(8, 0)) | (pl.col("local_time") > dt.time(21, 0))
+    return local.filter(quiet).height

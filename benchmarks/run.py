@@ -1,0 +1,348 @@
+"""Benchmark the monthly run at scale: generate, ingest, compute, report.
+
+    python -m benchmarks.run --contacts 10_000_000
+    python -m benchmarks.run --contacts 100_000_000 --dir /var/tmp/audit-bench
+
+Each stage runs as its own process, the way a scheduled job runs the CLI, and is
+measured for wall time and peak memory (the resident memory of the stage's whole
+process tree, sampled every 0.2 s, and the kernel's high-water mark of its
+largest process):
+
+  generate  the project's generator (``audit sample``) writes the exports: up to
+            ``--tile`` contacts in one piece; a larger portfolio is that piece
+            copied with renamed ids by DuckDB (``benchmarks.tiles``)
+  ingest    ``audit ingest exports``
+  compute   ``audit run --month M --no-report``: metrics and every conduct rule
+            for every month of the portfolio (the files are already loaded)
+  reports   the four PDFs of the month, rendered from the published warehouse
+            as the run renders them (``benchmarks.render``)
+
+Then, in this process and on the same warehouse, the reference passes the
+ratios are taken against (``benchmarks.baselines``): a bare DuckDB scan of the
+contact columns the rules read, one correct 7-in-7 window pass, one quiet-hours
+pass, and the same two checks written the plain way in polars.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from benchmarks import baselines
+
+END_MONTH = "2026-10"
+MONTHS = 12
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    peak_mb: float
+    rows: int | None = None
+    note: str = ""
+    log: list[dict] = field(default_factory=list)
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{entry}/statm") as f:
+                resident = int(f.read().split()[1]) * page
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = resident
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def run_stage(name: str, argv: list[str], cwd: Path, env: dict | None = None) -> Stage:
+    """Run one stage as a child process; wall time, peak memory, its JSON log lines."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss (KiB) covers the largest single process; the samples cover the tree
+    peak_bytes = max(peak, usage.ru_maxrss * 1024)
+    log = []
+    for line in output.splitlines():
+        if line.startswith("{"):
+            with contextlib.suppress(json.JSONDecodeError):
+                log.append(json.loads(line))
+    if proc.returncode not in (0, 4):  # 4: violations above the alert threshold
+        sys.stderr.write(output[-4000:])
+        raise SystemExit(f"stage {name} failed with exit code {proc.returncode}: {argv}")
+    return Stage(name, seconds, peak_bytes / 2**20, log=log)
+
+
+def _audit(*args: str) -> list[str]:
+    return [sys.executable, "-m", "audit", *args]
+
+
+def write_config(root: Path, memory_limit: str, threads: int) -> None:
+    subprocess.run(_audit("init", str(root), "--force"), check=True, capture_output=True)
+    toml = (root / "audit.toml").read_text()
+    toml = toml.replace('memory_limit = ""', f'memory_limit = "{memory_limit}"', 1)
+    toml = toml.replace("keep_versions = 6", "keep_versions = 1", 1)
+    if threads:
+        toml = toml.replace("threads = 0", f"threads = {threads}", 1)
+    (root / "audit.toml").write_text(toml)
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1024:.1f} GB" if n >= 1024 else f"{n:.0f} MB"
+
+
+def _fmt_row(cells: list[str], widths: list[int]) -> str:
+    pairs = enumerate(zip(cells, widths, strict=True))
+    return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in pairs)
+
+
+def print_table(rows: list[list[str]], header: list[str]) -> None:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    print(_fmt_row(header, widths))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(_fmt_row(r, widths))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--contacts", type=lambda s: int(s.replace("_", "")), default=10_000_000)
+    ap.add_argument(
+        "--accounts",
+        type=lambda s: int(s.replace("_", "")),
+        default=None,
+        help="accounts (default: one per 10 contacts)",
+    )
+    ap.add_argument("--dir", type=Path, default=Path("/var/tmp/audit-bench"))
+    ap.add_argument("--memory-limit", default="16GB", help="DuckDB memory_limit (audit.toml)")
+    ap.add_argument("--threads", type=int, default=0, help="DuckDB threads (0 = all cores)")
+    ap.add_argument(
+        "--tile",
+        type=lambda s: int(s.replace("_", "")),
+        default=10_000_000,
+        help="largest portfolio the generator writes in one piece; bigger ones are copies",
+    )
+    ap.add_argument("--reuse", action="store_true", help="keep exports already generated")
+    ap.add_argument("--skip-polars", action="store_true", help="leave out the polars baselines")
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = ap.parse_args(argv)
+
+    accounts = args.accounts or max(args.contacts // 10, 1000)
+    root = args.dir / f"c{args.contacts}"
+    exports = root / "exports"
+    stages: list[Stage] = []
+
+    # 1. generate
+    marker = exports / ".complete"
+    if args.reuse and marker.exists():
+        print(f"reusing the exports in {exports}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+        exports.mkdir(parents=True)
+        n_tiles = max(1, -(-args.contacts // args.tile))
+        piece = exports / "tile_0" if n_tiles > 1 else exports
+        gen = run_stage(
+            "generate",
+            _audit(
+                "sample",
+                "--out",
+                str(piece),
+                "--accounts",
+                str(accounts // n_tiles),
+                "--months",
+                str(MONTHS),
+                "--end-month",
+                END_MONTH,
+                "--contacts",
+                str(args.contacts // n_tiles),
+                *(["--no-vendor-file"] if n_tiles > 1 else []),
+            ),
+            root,
+        )
+        if n_tiles > 1:
+            copied = run_stage(
+                "generate (copies)",
+                [sys.executable, "-m", "benchmarks.tiles", str(piece), str(n_tiles - 1)],
+                root,
+            )
+            gen = Stage(
+                "generate",
+                gen.seconds + copied.seconds,
+                max(gen.peak_mb, copied.peak_mb),
+                note=f"1 piece + {n_tiles - 1} copies",
+            )
+        stages.append(gen)
+        marker.touch()
+    shutil.rmtree(root / "warehouse", ignore_errors=True)
+    shutil.rmtree(root / "reports", ignore_errors=True)
+    write_config(root, args.memory_limit, args.threads)
+
+    # 2. ingest
+    ing = run_stage("ingest", _audit("ingest", "exports"), root)
+    stages.append(ing)
+    with duckdb.connect(str(root / "warehouse" / "current.duckdb"), read_only=True) as con:
+        counts = dict(
+            con.sql(
+                "select 'contacts', count(*) from contacts union all "
+                "select 'accounts', count(*) from accounts union all "
+                "select 'installments', count(*) from installments union all "
+                "select 'payments', count(*) from payments union all "
+                "select 'rejects', count(*) from rejects"
+            ).fetchall()
+        )
+    ing.rows = counts["contacts"]
+    ing.note = f"{counts['rejects']} rejected"
+
+    # 3. compute: metrics + rules for every month
+    comp = run_stage("compute", _audit("run", "--month", END_MONTH, "--no-report"), root)
+    comp.rows = counts["contacts"]
+    stages.append(comp)
+    stage_secs = {r["stage"]: r["seconds"] for r in comp.log if r.get("event") == "stage_finished"}
+    steps = [r for r in comp.log if r.get("event") == "step_finished"]
+    compute_seconds = stage_secs.get("metrics", 0) + stage_secs.get("rules", 0)
+    comp.note = (
+        f"metrics {stage_secs.get('metrics', 0):.1f} s + rules {stage_secs.get('rules', 0):.1f} s"
+    )
+
+    # 4. reports
+    rendered = root / "reports" / "benchmark"
+    rep = run_stage(
+        "reports", [sys.executable, "-m", "benchmarks.render", END_MONTH, str(rendered)], root
+    )
+    stages.append(rep)
+    pdfs = sorted(rendered.glob("*.pdf"))
+    rep.rows = len(pdfs)
+    rep.note = f"{len(pdfs)} PDFs"
+
+    # 5. reference passes on the same warehouse
+    ref = baselines.measure(
+        root / "warehouse" / "current.duckdb",
+        memory_limit=args.memory_limit,
+        polars=not args.skip_polars,
+    )
+
+    n = counts["contacts"]
+    print()
+    print(
+        f"portfolio: {n:,} contacts, {counts['accounts']:,} accounts, "
+        f"{counts['installments']:,} installments, {counts['payments']:,} payments, "
+        f"{MONTHS} months; {os.cpu_count()} cores, memory_limit {args.memory_limit}"
+    )
+    print()
+    rows = []
+    for s in stages:
+        rate = f"{s.rows / s.seconds:,.0f}" if s.rows and s.name in ("ingest", "compute") else ""
+        rows.append(
+            [
+                s.name,
+                f"{s.rows:,}" if s.rows is not None else "",
+                f"{s.seconds:.1f}",
+                _mb(s.peak_mb),
+                rate,
+                s.note,
+            ]
+        )
+    print_table(rows, ["stage", "rows", "wall s", "peak mem", "contacts/s", "note"])
+
+    print()
+    top = sorted(steps, key=lambda r: -r["seconds"])[:12]
+    by_name: dict[str, float] = {}
+    for r in steps:
+        by_name[r["step"]] = by_name.get(r["step"], 0.0) + r["seconds"]
+    print("heaviest compute steps (summed over months):")
+    print_table(
+        [[k, f"{v:.1f}"] for k, v in sorted(by_name.items(), key=lambda kv: -kv[1])[:12]],
+        ["step", "s"],
+    )
+    del top
+
+    print()
+    ref_rows = [[r.name, f"{r.rows:,}", f"{r.seconds:.1f}", r.note] for r in ref]
+    print_table(ref_rows, ["reference pass", "result rows", "wall s", "note"])
+    by = {r.name: r for r in ref}
+    scan = by["duckdb scan of rule columns"].seconds
+    seven = by["duckdb 7-in-7 single pass"].seconds
+    print()
+    print(f"compute (metrics + rules) {compute_seconds:.1f} s")
+    print(f"compute / bare scan of rule columns: {compute_seconds / scan:.1f}x")
+    print(f"compute / one 7-in-7 pass:           {compute_seconds / seven:.1f}x  (target <= 8x)")
+    if "polars 7-in-7 (plain)" in by:
+        rule_7 = by_name.get("US-REGF-7IN7", 0.0)
+        pl7 = by["polars 7-in-7 (plain)"].seconds
+        plq = by["polars quiet hours (plain)"].seconds
+        dq = by["duckdb quiet hours single pass"].seconds
+        print(f"polars 7-in-7 / duckdb 7-in-7 pass:  {pl7 / seven:.1f}x  (target >= 3x)")
+        print(f"polars quiet hours / duckdb pass:    {plq / dq:.1f}x  (target >= 3x)")
+        if rule_7:
+            print(f"polars 7-in-7 / toolkit rule US-REGF-7IN7 (all months): {pl7 / rule_7:.1f}x")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "contacts": n,
+                    "counts": counts,
+                    "stages": [{k: v for k, v in s.__dict__.items() if k != "log"} for s in stages],
+                    "compute_seconds": compute_seconds,
+                    "compute_stages": stage_secs,
+                    "steps": by_name,
+                    "reference": [r.__dict__ for r in ref],
+                    "max_rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

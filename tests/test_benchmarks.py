@@ -1,0 +1,109 @@
+"""The benchmark's own pieces: reference passes that count right, copies that load cleanly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+
+from audit import ingest, warehouse
+from audit.sample import generate
+from benchmarks import baselines, tiles
+from conftest import load, make_config
+
+NY = "America/New_York"
+
+
+def at(local: str, zone: str = NY) -> str:
+    return datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone)).isoformat()
+
+
+def _call(contact_id: str, started_at: str, account_id: str = "A1", **fields) -> dict:
+    return {
+        "contact_id": contact_id,
+        "account_id": account_id,
+        "party": "debtor",
+        "channel": "call",
+        "direction": "outbound",
+        "started_at": started_at,
+        "call_result": "no_answer",
+        "phone_number": "+12125550100",
+        **fields,
+    }
+
+
+@pytest.fixture
+def small_warehouse(tmp_path):
+    """A file warehouse with hand-made calls whose counts are worked out below."""
+    config = make_config(tmp_path)
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(path))
+    warehouse.configure(con, config)
+    warehouse.create_schema(con)
+    accounts = [
+        {"account_id": a, "customer_id": f"P{a}", "principal": "1000",
+         "origination_date": "2025-01-01", "regime": "us_regf", "timezone": NY}
+        for a in ("A1", "A2")
+    ]  # fmt: skip
+    # A1: one call a day on Oct 1..7 (7 in 7 days), then two on Oct 8: the window
+    # Oct 2..8 holds 6 + 2 = 8 calls, so only the second call of Oct 8 is over 7.
+    # The Oct 1 call at 23:30 New York is Oct 2 in UTC: local days matter.
+    calls = [_call("a1", at("2026-10-01 23:30:00"))]
+    calls += [_call(f"a{d}", at(f"2026-10-0{d} 12:00:00")) for d in range(2, 8)]
+    calls += [_call("a8", at("2026-10-08 09:00:00")), _call("a9", at("2026-10-08 10:00:00"))]
+    # A2: eight calls, but spread over 8 days (Oct 1..8): never more than 7 in a window.
+    # Two of them are at quiet hours: 07:59:59 (before 08:00) and 21:00:01 (after 21:00);
+    # 08:00:00 and 21:00:00 themselves are not.
+    times = ["01 07:59:59", "02 08:00:00", "03 21:00:00", "04 21:00:01", "05 12:00:00",
+             "06 12:00:00", "07 12:00:00", "08 12:00:00"]  # fmt: skip
+    calls += [_call(f"b{i}", at(f"2026-10-{t}"), "A2") for i, t in enumerate(times)]
+    load(con, config, "accounts", accounts)
+    load(con, config, "contacts", calls)
+    con.close()
+    return path
+
+
+def test_reference_passes_count_what_the_definitions_say(small_warehouse):
+    refs = {r.name: r for r in baselines.measure(small_warehouse)}
+    assert refs["duckdb 7-in-7 single pass"].rows == 1
+    assert refs["polars 7-in-7 (plain)"].rows == 1
+    # A1's 23:30 call is also after 21:00
+    assert refs["duckdb quiet hours single pass"].rows == 3
+    assert refs["polars quiet hours (plain)"].rows == 3
+    assert refs["polars 7-in-7 (plain)"].note == "same count"
+
+
+def test_copies_rename_every_id_and_load_without_rejects(tmp_path):
+    piece = tmp_path / "exports" / "tile_0"
+    generate(piece, accounts=120, months=2, chinese_file=False)
+    con = duckdb.connect()
+    tiles.copy_tile(con, piece, 1)
+    con.close()
+    copy = tmp_path / "exports" / "tile_1"
+    assert not (copy / "agencies.csv").exists()  # shared, loaded once from tile_0
+    assert not (copy / "ground_truth.csv").exists()
+
+    config = make_config(tmp_path)
+    wh = duckdb.connect()
+    warehouse.configure(wh, config)
+    warehouse.create_schema(wh)
+    exports = [
+        p for p in sorted((tmp_path / "exports").rglob("*.csv")) if p.name != "ground_truth.csv"
+    ]
+    results = ingest.ingest(wh, config, ingest.plan(exports, config), tmp_path / "work")
+    assert sum(r.rows_rejected for r in results) == 0
+    per_tile = dict(
+        wh.sql(
+            "select account_id like '%-T1' as copy, count(*) from contacts group by 1"
+        ).fetchall()
+    )
+    assert per_tile[True] == per_tile[False] > 0
+    # a copy shares no person or phone number with the piece it came from
+    shared = wh.sql(
+        "select count(*) from contacts as a join contacts as b "
+        "on a.phone_number = b.phone_number "
+        "and (a.account_id like '%-T1') <> (b.account_id like '%-T1')"
+    ).fetchall()[0][0]
+    assert shared == 0
