@@ -437,26 +437,40 @@ def _evaluate_span(
     progress: Callable[[Rule], None] | None,
 ) -> list[RuleResult]:
     base = build_staging(con, config, span[0], span[-1])
+    base.update(first_month=span[0], last_month=span[-1])
     for table in ("violations", "risk_flags", "violation_summary", "rule_months"):
         con.execute(
             f"delete from {table} where month between $a and $b", {"a": span[0], "b": span[-1]}
         )
-    results = []
+    con.execute(FINDINGS_DDL)
+    seconds = {}
     for rule in all_rules():
         if progress:
             progress(rule)
         started = time.perf_counter()
-        rows = _evaluate_rule(con, config, rule, base, run_id)
-        results.append(RuleResult(rule, rows, time.perf_counter() - started))
+        _find(con, config, rule, base)
+        seconds[rule.id] = time.perf_counter() - started
+    rows = _file_findings(con, base, run_id)
+    results = [RuleResult(r, rows.get(r.id, 0), seconds[r.id]) for r in all_rules()]
+    con.execute(
+        "create or replace temp table eval_months "
+        "(month date, start_at timestamptz, end_at timestamptz)"
+    )
+    for month in span:
+        b = month_bounds(month, config.portfolio.portfolio_timezone)
+        con.execute(
+            "insert into eval_months values ($m, $a, $b)",
+            {"m": b.month, "a": b.start_at, "b": b.end_at},
+        )
+    queries.execute(
+        con,
+        "insert into violation_summary " + queries.select_sql("violation_summary"),
+        {},
+        "violation_summary",
+    )
     sha, everything = params_fingerprint(config)
     for month in span:
         b = month_bounds(month, config.portfolio.portfolio_timezone)
-        queries.execute(
-            con,
-            "insert into violation_summary " + queries.select_sql("violation_summary"),
-            {"month_start": b.month, "month_start_at": b.start_at, "month_end_at": b.end_at},
-            "violation_summary",
-        )
         con.execute(
             "insert into rule_months values ($m, now(), $run, $sha, $params)",
             {
@@ -472,28 +486,54 @@ def _evaluate_span(
 def _rule_catalogue_table(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.execute(
         "create or replace temp table rule_catalogue (rule_id varchar, pack varchar, "
-        "kind varchar, severity varchar, regimes varchar[])"
+        "kind varchar, severity varchar, confidence varchar, regimes varchar[])"
     )
     for r in all_rules():
         con.execute(
-            "insert into rule_catalogue values ($id, $pack, $kind, $sev, $regimes)",
+            "insert into rule_catalogue values ($id, $pack, $kind, $sev, $conf, $regimes)",
             {
                 "id": r.id,
                 "pack": r.pack,
                 "kind": r.kind,
                 "sev": r.severity,
+                "conf": r.confidence,
                 "regimes": list(r.regimes),
             },
         )
 
 
-def _evaluate_rule(
+def evaluate_rule(
     con: duckdb.DuckDBPyConnection,
     config: Config,
     rule: Rule,
-    base: dict[str, Any],
-    run_id: str | None,
+    month: date,
+    run_id: str | None = None,
 ) -> int:
+    """Run one rule for one month through the engine, leaving the other rules' rows
+    alone (for tests and for debugging a rule); returns the rows it filed."""
+    _ensure_tables(con)
+    _rule_catalogue_table(con, config)
+    base = build_staging(con, config, month)
+    base.update(first_month=month, last_month=month)
+    table = "violations" if rule.kind == "violation" else "risk_flags"
+    con.execute(
+        f"delete from {table} where month = $m and rule_id = $r", {"m": month, "r": rule.id}
+    )
+    con.execute(FINDINGS_DDL)
+    _find(con, config, rule, base)
+    return _file_findings(con, base, run_id).get(rule.id, 0)
+
+
+FINDINGS_DDL = """
+create or replace temp table rule_findings (
+    rule_id VARCHAR, contact_id VARCHAR, zone_rank INTEGER, timezone VARCHAR,
+    local_time TIMESTAMP, evidence_count INTEGER, window_start DATE, window_end DATE,
+    detail VARCHAR, evidence VARCHAR
+)"""
+
+
+def _find(con: duckdb.DuckDBPyConnection, config: Config, rule: Rule, base: dict[str, Any]) -> None:
+    """Run one rule's query; keep one finding per contact in ``rule_findings``."""
     values = params_in_force(config, rule)
     params = dict(base)
     pack = packs()[rule.pack]
@@ -509,46 +549,60 @@ def _evaluate_rule(
     if missing:
         raise QueryError(f"{rule.query}: the rule query must return {', '.join(missing)}")
     cols = {c: (f"r.{c}" if c in probe.columns else expr) for c, expr in _OPTIONAL.items()}
-    table = "violations" if rule.kind == "violation" else "risk_flags"
     insert = f"""
+insert into rule_findings
+select $rule_id, r.contact_id, {cols["zone_rank"]}, {cols["timezone"]}, {cols["local_time"]},
+    {cols["evidence_count"]}, {cols["window_start"]}, {cols["window_end"]}, {cols["detail"]},
+    r.evidence
+from ({sql}) as r
+-- a contact found in several candidate zones is reported once: the account's own
+-- zone first, else the zone with the highest count
+qualify row_number() over (
+    partition by r.contact_id order by {cols["zone_rank"]} nulls first,
+        {cols["evidence_count"]} desc nulls last
+) = 1
+"""
+    queries.execute(con, insert, {**params, "rule_id": rule.id}, rule.query)
+
+
+def _file_findings(
+    con: duckdb.DuckDBPyConnection, base: dict[str, Any], run_id: str | None
+) -> dict[str, int]:
+    """Findings of every rule into violations / risk_flags, with the contact's facts.
+
+    One join to the staged contacts for all rules together (not one per rule): a
+    finding is kept when its contact is in the evaluated months and on an account
+    whose regime the rule governs. Returns the rows filed per rule.
+    """
+    for kind, table in (("violation", "violations"), ("risk_flag", "risk_flags")):
+        queries.execute(
+            con,
+            f"""
 insert into {table}
-with found as (
-    select r.contact_id, {cols["zone_rank"]} as zone_rank, {cols["timezone"]} as timezone,
-        {cols["local_time"]} as local_time, {cols["evidence_count"]} as evidence_count,
-        {cols["window_start"]} as window_start, {cols["window_end"]} as window_end,
-        {cols["detail"]} as detail, r.evidence
-    from ({sql}) as r
-),
-one_per_contact as (
-    select * from found
-    qualify row_number() over (
-        partition by contact_id order by zone_rank nulls first, evidence_count desc nulls last
-    ) = 1
-)
 select
-    $rule_id || ':' || c.contact_id, $rule_id, $pack, c.regime, $severity, $confidence,
+    f.rule_id || ':' || c.contact_id, f.rule_id, r.pack, c.regime, r.severity, r.confidence,
     date_trunc('month', timezone($portfolio_timezone, c.started_at))::date,
     c.contact_id, c.account_id, c.customer_id, c.person_id, c.party, c.channel,
     c.direction, c.collector_id, c.agency_id, c.started_at,
     coalesce(f.local_time, z.local_at), coalesce(f.timezone, z.zone),
     f.evidence_count, f.window_start, f.window_end, f.detail, f.evidence, $run_id
-from one_per_contact as f
+from rule_findings as f
+inner join rule_catalogue as r on r.rule_id = f.rule_id and r.kind = $kind
 inner join stg_contacts as c on c.contact_id = f.contact_id
 left join stg_contact_zones as z on z.contact_id = c.contact_id and z.zone_rank = 0
-where c.in_month and list_contains($regimes, c.regime)
-"""
-    params.update(
-        {
-            "rule_id": rule.id,
-            "pack": rule.pack,
-            "severity": rule.severity,
-            "confidence": rule.confidence,
-            "run_id": run_id,
-        }
+where c.in_month and list_contains(r.regimes, c.regime)
+""",
+            {**base, "kind": kind, "run_id": run_id},
+            f"file {table}",
+        )
+    return dict(
+        con.execute(
+            "select rule_id, count(*) from violations where month between $a and $b "
+            "group by all union all "
+            "select rule_id, count(*) from risk_flags where month between $a and $b group by all",
+            {"a": base["first_month"], "b": base["last_month"]},
+        ).fetchall()
     )
-    before = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-    queries.execute(con, insert, params, rule.query)
-    return con.execute(f"select count(*) from {table}").fetchall()[0][0] - before
 
 
 def _load_param_table(

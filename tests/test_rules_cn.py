@@ -51,9 +51,7 @@ def unanswered(contact_id: str, started_at: str, account_id: str = "A1", **extra
 def violations(con, config, rule_id: str, month: date = OCTOBER) -> dict[str, dict]:
     """Run one rule through the engine; its violations for the month by contact_id."""
     rule = rules.find(rule_id)
-    base = rules.build_staging(con, config, month)
-    rules._ensure_tables(con)
-    rules._evaluate_rule(con, config, rule, base, None)
+    rules.evaluate_rule(con, config, rule, month)
     rel = con.sql(
         "select * from violations where rule_id = $rule and month = $month order by contact_id",
         params={"rule": rule_id, "month": month},

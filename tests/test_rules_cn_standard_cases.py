@@ -30,9 +30,7 @@ OCTOBER = date(2026, 10, 1)
 
 def flagged(con, config, rule_id: str) -> list[str]:
     rule = rules.find(rule_id)
-    base = rules.build_staging(con, config, OCTOBER)
-    rules._ensure_tables(con)
-    rules._evaluate_rule(con, config, rule, base, None)
+    rules.evaluate_rule(con, config, rule, OCTOBER)
     rel = con.sql(
         "select contact_id from violations where rule_id = $rule order by contact_id",
         params={"rule": rule_id},

@@ -50,9 +50,7 @@ def event(event_id: str, event_type: str, effective_at: str, **extra) -> dict:
 def violations(con, config, rule_id: str, month: date = OCTOBER) -> dict[str, dict]:
     """Run one rule through the engine; its violations for the month by contact_id."""
     rule = rules.find(rule_id)
-    base = rules.build_staging(con, config, month)
-    rules._ensure_tables(con)
-    rules._evaluate_rule(con, config, rule, base, None)
+    rules.evaluate_rule(con, config, rule, month)
     rel = con.sql(
         "select * from violations where rule_id = $rule and month = $month order by contact_id",
         params={"rule": rule_id, "month": month},

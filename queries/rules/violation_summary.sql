@@ -1,8 +1,9 @@
--- purpose: violation rates of the month per rule, for the portfolio, each agency
---          and each collector (METRICS.md "Violations"), plus rule_id 'ALL'.
+-- purpose: violation rates of each evaluated month per rule, for the portfolio, each
+--          agency and each collector (METRICS.md "Violations"), plus rule_id 'ALL'.
 -- grain:   month x rule (or ALL) x dimension x dimension_value
--- inputs:  violations (this month), stg_contacts (may span several months), rule_catalogue
--- params:  $month_start (first day), $month_start_at, $month_end_at (its instants)
+-- inputs:  violations, stg_contacts, rule_catalogue, eval_months (month, start_at,
+--          end_at: the months evaluated together and their instants in
+--          portfolio_timezone)
 -- output:  violations, contacts (outbound contacts, letters excluded, in the month
 --          on accounts whose regime the rule governs), per_10k_contacts,
 --          accounts_with_violation, accounts_contacted, share_accounts_with_violation
@@ -10,25 +11,26 @@
 --          in_house when a contact has no agency, none when it has no collector.
 with outbound as (
     select
-        regime,
-        account_id,
-        coalesce(agency_id, 'in_house') as agency,
-        coalesce(collector_id, 'none') as collector
-    from stg_contacts
-    where started_at >= $month_start_at
-      and started_at < $month_end_at
-      and is_outbound_contact
+        m.month,
+        c.regime,
+        c.account_id,
+        coalesce(c.agency_id, 'in_house') as agency,
+        coalesce(c.collector_id, 'none') as collector
+    from stg_contacts as c
+    inner join eval_months as m
+        on c.started_at >= m.start_at and c.started_at < m.end_at
+    where c.is_outbound_contact
 ),
 
 denominators as (
-    select regime, 'portfolio' as dimension, 'ALL' as dimension_value,
+    select month, regime, 'portfolio' as dimension, 'ALL' as dimension_value,
         count(*) as contacts, count(distinct account_id) as accounts
     from outbound group by all
     union all
-    select regime, 'agency', agency, count(*), count(distinct account_id)
+    select month, regime, 'agency', agency, count(*), count(distinct account_id)
     from outbound group by all
     union all
-    select regime, 'collector', collector, count(*), count(distinct account_id)
+    select month, regime, 'collector', collector, count(*), count(distinct account_id)
     from outbound group by all
 ),
 
@@ -41,7 +43,7 @@ rules as (
 
 rule_denominators as (
     select
-        r.rule_id, d.dimension, d.dimension_value,
+        d.month, r.rule_id, d.dimension, d.dimension_value,
         sum(d.contacts) as contacts,
         -- an account has one regime, so distinct counts add up across regimes
         sum(d.accounts) as accounts_contacted
@@ -51,34 +53,37 @@ rule_denominators as (
 ),
 
 month_violations as (
-    select rule_id, contact_id, account_id,
+    select month, rule_id, contact_id, account_id,
         coalesce(agency_id, 'in_house') as agency,
         coalesce(collector_id, 'none') as collector
     from violations
-    where month = $month_start
+    where month in (select month from eval_months)
 ),
 
 per_rule as (
-    select rule_id, contact_id, account_id, agency, collector from month_violations
+    select month, rule_id, contact_id, account_id, agency, collector from month_violations
     union all
-    select distinct 'ALL', contact_id, account_id, agency, collector from month_violations
+    select distinct month, 'ALL', contact_id, account_id, agency, collector
+    from month_violations
 ),
 
 counts as (
-    select rule_id, 'portfolio' as dimension, 'ALL' as dimension_value,
+    select month, rule_id, 'portfolio' as dimension, 'ALL' as dimension_value,
         count(distinct contact_id) as violations, count(distinct account_id) as accounts
     from per_rule group by all
     union all
-    select rule_id, 'agency', agency, count(distinct contact_id), count(distinct account_id)
+    select month, rule_id, 'agency', agency,
+        count(distinct contact_id), count(distinct account_id)
     from per_rule group by all
     union all
-    select rule_id, 'collector', collector, count(distinct contact_id), count(distinct account_id)
+    select month, rule_id, 'collector', collector,
+        count(distinct contact_id), count(distinct account_id)
     from per_rule group by all
 ),
 
 final as (
     select
-        $month_start::date as month,
+        d.month::date as month,
         d.rule_id,
         d.dimension,
         d.dimension_value,
@@ -90,11 +95,12 @@ final as (
         coalesce(c.accounts, 0) * 1.0 / d.accounts_contacted as share_accounts_with_violation
     from rule_denominators as d
     left join counts as c
-        on c.rule_id = d.rule_id
+        on c.month = d.month
+        and c.rule_id = d.rule_id
         and c.dimension = d.dimension
         and c.dimension_value = d.dimension_value
     where d.contacts > 0
 )
 
 select * from final
-order by rule_id, dimension, dimension_value
+order by month, rule_id, dimension, dimension_value
