@@ -139,7 +139,7 @@ def _file_line(r) -> str:
     via = f" via profile {r.profile}" if r.profile else ""
     line = (
         f"{r.path} -> {r.entity}{via}: {r.rows_read} read, {r.rows_loaded} loaded, "
-        f"{r.rows_rejected} rejected (load {r.load_id})"
+        f"{r.rows_rejected} rejected (load {r.load_id}, {r.seconds:.1f} s)"
     )
     if r.ignored_columns:
         line += f"; ignored columns: {', '.join(r.ignored_columns)}"

@@ -17,6 +17,7 @@ import fnmatch
 import hashlib
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -147,6 +148,7 @@ class FileResult:
     reject_sample: list[dict[str, Any]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     profile: str | None = None
+    seconds: float = 0.0
 
 
 class UnknownEntity(InputFileError):
@@ -735,7 +737,10 @@ def ingest(
     for src in sources:
         if progress:
             progress(src)
-        results.append(load_file(con, config, src, workdir))
+        started = time.perf_counter()
+        result = load_file(con, config, src, workdir)
+        result.seconds = time.perf_counter() - started
+        results.append(result)
     return results
 
 

@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -43,6 +44,7 @@ import duckdb
 from benchmarks import baselines
 
 END_MONTH = "2026-10"
+INGEST_LINE = re.compile(r" -> (\w+)[^:]*: (\d+) read, .*, ([\d.]+) s\)")
 MONTHS = 12
 
 
@@ -114,6 +116,12 @@ def run_stage(name: str, argv: list[str], cwd: Path, env: dict | None = None) ->
     peak_bytes = max(peak, usage.ru_maxrss * 1024)
     log = []
     for line in output.splitlines():
+        file_line = INGEST_LINE.search(line)
+        if file_line:  # `audit ingest`: one line per file, with its time
+            entity, rows, secs = file_line.groups()
+            log.append(
+                {"event": "file", "entity": entity, "rows": int(rows), "seconds": float(secs)}
+            )
         if line.startswith("{"):
             with contextlib.suppress(json.JSONDecodeError):
                 log.append(json.loads(line))
@@ -241,7 +249,17 @@ def main(argv: list[str] | None = None) -> int:
             ).fetchall()
         )
     ing.rows = counts["contacts"]
-    ing.note = f"{counts['rejects']} rejected"
+    per_entity: dict[str, list[float]] = {}
+    for f in ing.log:
+        if f.get("event") == "file":
+            rows_secs = per_entity.setdefault(f["entity"], [0, 0.0])
+            rows_secs[0] += f["rows"]
+            rows_secs[1] += f["seconds"]
+    contact_rows, contact_secs = per_entity.get("contacts", [0, 0.0])
+    ing.note = (
+        f"{counts['rejects']} rejected; contacts {contact_secs:.1f} s "
+        f"({contact_rows / max(contact_secs, 1e-9):,.0f} rows/s)"
+    )
 
     # 3. compute: metrics + rules for every month
     comp = run_stage("compute", _audit("run", "--month", END_MONTH, "--no-report"), root)
@@ -295,6 +313,12 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows, ["stage", "rows", "wall s", "peak mem", "contacts/s", "note"])
 
     print()
+    print("ingest per entity:")
+    print_table(
+        [[e, f"{r:,}", f"{t:.1f}"] for e, (r, t) in per_entity.items()], ["entity", "rows", "s"]
+    )
+
+    print()
     top = sorted(steps, key=lambda r: -r["seconds"])[:12]
     by_name: dict[str, float] = {}
     for r in steps:
@@ -334,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
                     "stages": [{k: v for k, v in s.__dict__.items() if k != "log"} for s in stages],
                     "compute_seconds": compute_seconds,
                     "compute_stages": stage_secs,
+                    "ingest_per_entity": per_entity,
                     "steps": by_name,
                     "reference": [r.__dict__ for r in ref],
                     "max_rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
