@@ -5,7 +5,7 @@
 --          masks them before printing.
 -- grain:   rule_id x contact (at most $evidence_rows per rule)
 -- inputs:  violations, contacts
--- params:  $month, $evidence_rows
+-- params:  $month, $month_start_at, $month_end_at, $evidence_rows
 -- output:  rule_id, contact_id, account_id, channel, party, direction,
 --          local_time, timezone, evidence_count, evidence, phone_number, note
 with sampled as (
@@ -17,6 +17,16 @@ with sampled as (
     qualify row_number() over (
         partition by rule_id order by occurred_at, contact_id
     ) <= $evidence_rows::integer
+),
+
+-- the sampled contacts' number and note; the month's time range lets the scan skip
+-- the row groups of other months (contacts are loaded month by month)
+sampled_contacts as (
+    select contact_id, phone_number, note
+    from contacts
+    where started_at >= $month_start_at
+      and started_at < $month_end_at
+      and contact_id in (select contact_id from sampled)
 ),
 
 final as (
@@ -36,7 +46,7 @@ final as (
         left(c.note, 160) as note,
         s.occurred_at
     from sampled as s
-    left join contacts as c on c.contact_id = s.contact_id
+    left join sampled_contacts as c on c.contact_id = s.contact_id
 )
 
 select * exclude (occurred_at) from final
