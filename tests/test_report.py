@@ -334,7 +334,14 @@ def test_a_report_query_with_an_unmasked_personal_column_is_refused(project, mon
     del masks["phone_number"]
     monkeypatch.setattr(masking, "COLUMN_MASKS", masks)
     with pytest.raises(report.ReportError, match="phone_number"):
-        report._rows(project.con, "report_rule_evidence", {"month": MONTH, "evidence_rows": 1})
+        bounds = rules.month_bounds(MONTH, "Asia/Shanghai")
+        params = {
+            "month": MONTH,
+            "month_start_at": bounds.start_at,
+            "month_end_at": bounds.end_at,
+            "evidence_rows": 1,
+        }
+        report._rows(project.con, "report_rule_evidence", params)
 
 
 @pytest.mark.parametrize(
