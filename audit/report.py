@@ -139,8 +139,8 @@ class Renderer:
     ``python -m audit.report`` processes, one per CPU and at most one per PDF,
     each rendering a contiguous batch (both languages of an audience, so the
     management charts are built once). Getting a worker ready (Python, WeasyPrint,
-    matplotlib for the management report, the templates) takes one to two
-    seconds, about as long as laying out a report, so the workers are started
+    the templates) takes over a second, about as long as laying out half a
+    report, so the workers are started
     when the Renderer is created and get ready while the caller writes its other
     files and queries the report data. :meth:`submit` hands them the data and
     returns at once; :meth:`wait` collects the results. With one CPU or one PDF
@@ -274,10 +274,6 @@ def _get_ready(audiences: list[str]) -> None:
     for audience in audiences:
         environment().get_template(f"{audience}/report.html")
     messages()
-    if "management" in audiences:
-        from audit import charts
-
-        charts.prepare()
 
 
 def _render_job(
