@@ -37,9 +37,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.parse
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -133,28 +134,31 @@ def render_month(
 
 
 class Renderer:
-    """The PDFs of one month, laid out by worker processes started ahead of the data.
+    """The PDFs of one month, laid out in parallel by a worker started ahead of the data.
 
     WeasyPrint layout is single-threaded, so the PDFs are laid out in parallel
-    ``python -m audit.report`` processes, one per CPU and at most one per PDF,
-    each rendering a contiguous batch of the jobs in language order: with two
-    workers one renders the zh-CN regulator and management reports and the other
-    the en ones. The regulator report takes longer to lay out than the
-    management report and grows with the number of rules with a finding, so
-    splitting by language keeps the two workers about equally busy (the charts
-    cost milliseconds, building them in each worker costs nothing). Getting a
-    worker ready (Python, WeasyPrint, the templates) takes over a second, about
-    as long as laying out half a report, so the workers are started when the
-    Renderer is created and get ready while the caller writes its other files
-    and queries the report data. :meth:`submit` hands them the data and
-    returns at once; :meth:`wait` collects the results. With one CPU or one PDF
-    no process is started and :meth:`wait` renders here.
+    processes, one per CPU and at most one per PDF, each rendering a contiguous
+    batch of the jobs in language order: with two CPUs one process renders the
+    zh-CN regulator and management reports and the other the en ones. The
+    regulator report takes longer to lay out than the management report and
+    grows with the number of rules with a finding, so splitting by language keeps
+    the processes about equally busy (the charts cost milliseconds, building them
+    in each process costs nothing).
 
-    A plain subprocess, not multiprocessing: it neither forks a process that runs
-    DuckDB threads nor re-imports the caller's ``__main__``. The job goes in and
-    the results come out pickled; a worker dies with its parent (a killed run
-    leaves no process writing into its staging folder), and leaving the ``with``
-    block, or a failing worker, kills the others.
+    Getting a process ready (Python, WeasyPrint, the templates) takes over a
+    second of CPU, as long as laying out half a report. So one ``python -m
+    audit.report`` worker is started when the Renderer is created and gets ready
+    while the caller writes its other files and queries the report data; once
+    it has the data it forks a copy of itself per further batch, which costs
+    nothing (the worker has started no thread by then). :meth:`submit` hands it
+    the data and returns at once; :meth:`wait` collects the results. With one
+    CPU or one PDF no process is started and :meth:`wait` renders here.
+
+    A plain subprocess, not multiprocessing: it neither forks the caller, which
+    runs DuckDB threads, nor re-imports the caller's ``__main__``. The job goes
+    in and the results come out pickled; the worker and its copies die with
+    their parent (a killed run leaves no process writing into its staging
+    folder), and leaving the ``with`` block kills them.
     """
 
     def __init__(self, config: Config) -> None:
@@ -162,37 +166,31 @@ class Renderer:
         workers = min(len(jobs), os.cpu_count() or 1, MAX_WORKERS)
         size = max(1, math.ceil(len(jobs) / max(workers, 1)))
         self._batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-        self._procs: list[subprocess.Popen] = []
+        self._proc: subprocess.Popen | None = None
         self._pool: ThreadPoolExecutor | None = None
-        self._futures: dict = {}
+        self._future = None
         self._inline: list[tuple[dict[str, Any], str, str, Path, list[Path]]] = []
         if workers > 1:
-            try:
-                for batch in self._batches:
-                    self._procs.append(_start_worker(sorted({a for a, _lang in batch})))
-            except BaseException:
-                self.close()
-                raise
+            self._proc = _start_worker(sorted({a for a, _lang in jobs}))
 
     def submit(
         self, data: dict[str, Any], out_dir: Path, attachments: list[Path] | None = None
     ) -> list[Path]:
-        """Hand the month's data (from :func:`collect`) to the workers; return the PDF paths."""
+        """Hand the month's data (from :func:`collect`) to the worker; return the PDF paths."""
         out_dir.mkdir(parents=True, exist_ok=True)
         files = [Path(p) for p in attachments or []]
         batches = [
             [(audience, lang, out_dir / f"{audience}_{lang}.pdf") for audience, lang in batch]
             for batch in self._batches
         ]
-        if not self._procs:
+        if self._proc is None:
             self._inline = [(data, *job, files) for batch in batches for job in batch]
         else:
-            # a thread per worker writes the job (more than a pipe holds, while the
-            # worker may still be importing) and then waits for its results
-            self._pool = ThreadPoolExecutor(max_workers=len(self._procs))
-            for batch, proc in zip(batches, self._procs, strict=True):
-                job = pickle.dumps((data, batch, files))
-                self._futures[self._pool.submit(proc.communicate, job)] = (batch, proc)
+            # a thread writes the job (more than a pipe holds, while the worker may
+            # still be importing) and then waits for the results
+            self._pool = ThreadPoolExecutor(max_workers=1)
+            job = pickle.dumps((data, batches, files))
+            self._future = self._pool.submit(self._proc.communicate, job)
         return [path for batch in batches for _audience, _lang, path in batch]
 
     def wait(self, progress=None) -> list[RenderResult]:
@@ -201,30 +199,35 @@ class Renderer:
         for data, audience, lang, path, files in self._inline:
             results.append(_render_job(data, audience, lang, path, files))
             _report_progress(results[-1], progress)
-        for future in as_completed(self._futures):
-            batch, proc = self._futures[future]
-            out, err = future.result()
-            if proc.returncode != 0:
-                tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
+        if self._future is None:
+            return results
+        out, err = self._future.result()
+        if self._proc.returncode != 0:
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise ReportError("rendering the PDFs failed: " + " | ".join(tail))
+        outcomes = pickle.loads(out)
+        for batch, _results, error in outcomes:
+            if error is not None:
                 names = ", ".join(Path(path).name for _a, _l, path in batch)
-                raise ReportError(f"rendering {names} failed: " + " | ".join(tail))
-            for result in pickle.loads(out):
+                raise ReportError(f"rendering {names} failed: {error}")
+        for _batch, batch_results, _error in outcomes:
+            for result in batch_results:
                 results.append(result)
                 _report_progress(result, progress)
         return results
 
     def close(self) -> None:
-        """Kill the workers still running (the threads waiting on them then return)."""
-        for proc in self._procs:
-            if proc.poll() is None:
-                proc.kill()
+        """Kill the worker if it still runs (its copies die with it)."""
+        if self._proc is None:
+            return
+        if self._proc.poll() is None:
+            self._proc.kill()
         if self._pool is not None:
-            self._pool.shutdown()
-        for proc in self._procs:
-            proc.wait()
-            for stream in (proc.stdin, proc.stdout, proc.stderr):
-                with contextlib.suppress(OSError):
-                    stream.close()
+            self._pool.shutdown()  # communicate() returns once the worker is gone
+        self._proc.wait()
+        for stream in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
+            with contextlib.suppress(OSError):
+                stream.close()
 
     def __enter__(self) -> Renderer:
         return self
@@ -260,15 +263,65 @@ def _die_with_parent(parent_pid: int) -> None:
 
 def _worker_main(args: list[str]) -> None:
     """``python -m audit.report PARENT_PID AUDIENCE...``: get ready, then render the
-    pickled batch from stdin and write the pickled results to stdout."""
+    pickled batches from stdin and write the pickled outcomes to stdout."""
     parent_pid, *audiences = args
     _die_with_parent(int(parent_pid))
     _get_ready(audiences)
-    data, batch, attachments = pickle.loads(sys.stdin.buffer.read())
-    results = [
-        _render_job(data, audience, lang, path, attachments) for audience, lang, path in batch
-    ]
-    sys.stdout.buffer.write(pickle.dumps(results))
+    data, batches, attachments = pickle.loads(sys.stdin.buffer.read())
+    outcomes = _render_batches(data, batches, attachments)
+    sys.stdout.buffer.write(pickle.dumps(outcomes))
+    sys.stdout.flush()
+    os._exit(0)  # nothing left to clean up: skip the interpreter's teardown
+
+
+Outcome = tuple[list[tuple[str, str, Path]], list[RenderResult], str | None]
+
+
+def _render_batches(
+    data: dict[str, Any], batches: list[list[tuple[str, str, Path]]], attachments: list[Path]
+) -> list[Outcome]:
+    """Render the first batch here and every other one in a forked copy of this process.
+
+    A copy shares the imports and compiled templates, so it starts laying out at
+    once; it sends its outcome through a pipe and exits without cleaning up.
+    """
+    if not hasattr(os, "fork"):
+        return [_render_batch(data, batch, attachments) for batch in batches]
+    worker = os.getpid()
+    copies = []
+    for batch in batches[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(read_end)
+                _die_with_parent(worker)
+                outcome = _render_batch(data, batch, attachments)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(outcome, pipe)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        copies.append((batch, pid, read_end))
+    outcomes = [_render_batch(data, batches[0], attachments)]
+    for batch, pid, read_end in copies:
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        _pid, status = os.waitpid(pid, 0)
+        outcomes.append(
+            pickle.loads(payload) if payload else (batch, [], f"process ended ({status})")
+        )
+    return outcomes
+
+
+def _render_batch(
+    data: dict[str, Any], batch: list[tuple[str, str, Path]], attachments: list[Path]
+) -> Outcome:
+    try:
+        return batch, [_render_job(data, *job, attachments) for job in batch], None
+    except Exception:
+        tail = traceback.format_exc().strip().splitlines()[-5:]
+        return batch, [], " | ".join(tail)
 
 
 def _get_ready(audiences: list[str]) -> None:

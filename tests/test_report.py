@@ -278,17 +278,28 @@ def test_tables_are_capped_at_top_n(project):
         assert len(rule["evidence"]) <= 1
 
 
-def test_a_failing_worker_stops_the_render(project, data, tmp_path, monkeypatch):
+def test_a_failing_render_names_its_pdfs_and_stops(project, data, tmp_path, monkeypatch):
     monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
     with report.Renderer(project.config) as renderer:
-        assert len(renderer._procs) == 2
+        assert renderer._proc is not None
         renderer.submit({**data, "rules": None}, tmp_path)  # no template can render this
-        # one worker per language renders both reports of it
-        failed = r"rendering regulator_(zh|en)\.pdf, management_\1\.pdf failed"
+        # one process per language renders both reports of it
+        failed = r"rendering regulator_zh\.pdf, management_zh\.pdf failed: .*TypeError"
         with pytest.raises(report.ReportError, match=failed):
             renderer.wait()
-    assert all(proc.returncode is not None for proc in renderer._procs)
+    assert renderer._proc.returncode is not None
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_the_worker_renders_every_pdf_with_two_cpus(project, data, tmp_path, monkeypatch):
+    monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
+    with report.Renderer(project.config) as renderer:
+        paths = renderer.submit(data, tmp_path)
+        results = renderer.wait()
+    assert sorted(r.path for r in results) == sorted(paths)
+    assert {p.name for p in paths} == {f"{name}.pdf" for name in PDFS}
+    for result in results:
+        assert result.pages == len(PdfReader(result.path).pages) > 1
 
 
 # ---------------------------------------------------------------- masking and escaping
