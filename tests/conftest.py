@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from audit import config as config_mod
-from audit import ingest, warehouse
+from audit import ingest, queries, rules, warehouse
 
 REPO = Path(__file__).resolve().parent.parent
 PUBLIC_DATA = REPO.parent / "shared" / "data" / "public"
@@ -42,3 +43,13 @@ def load(con, config, entity: str, rows: list[dict]) -> None:
     """Load rows through the real ingest validation; a fixture row that is rejected fails."""
     result = ingest.load_rows(con, config, entity, rows, source=f"fixture:{entity}")
     assert result.rows_rejected == 0, result.reject_sample
+
+
+def rule_violations(con, config, rule_id: str, month: date = date(2026, 10, 1)) -> dict[str, dict]:
+    """Run one rule through the engine; its violations for the month by contact_id."""
+    rules.evaluate_rule(con, config, rules.find(rule_id), month)
+    rel = con.sql(
+        "select * from violations where rule_id = $rule and month = $month order by contact_id",
+        params={"rule": rule_id, "month": month},
+    )
+    return {r["contact_id"]: r for r in queries.fetch_dicts(rel)}

@@ -10,9 +10,9 @@ from datetime import date, time
 
 import pytest
 
-from audit import queries, rules
 from audit.errors import QueryError
 from conftest import connect, load, make_config
+from conftest import rule_violations as violations
 
 OCTOBER = date(2026, 10, 1)
 
@@ -46,17 +46,6 @@ def conversation(contact_id: str, started_at: str, account_id: str = "A1", **ext
 def unanswered(contact_id: str, started_at: str, account_id: str = "A1", **extra) -> dict:
     extra.setdefault("call_result", "no_answer")
     return contact(contact_id, started_at, account_id, **extra)
-
-
-def violations(con, config, rule_id: str, month: date = OCTOBER) -> dict[str, dict]:
-    """Run one rule through the engine; its violations for the month by contact_id."""
-    rule = rules.find(rule_id)
-    rules.evaluate_rule(con, config, rule, month)
-    rel = con.sql(
-        "select * from violations where rule_id = $rule and month = $month order by contact_id",
-        params={"rule": rule_id, "month": month},
-    )
-    return {r["contact_id"]: r for r in queries.fetch_dicts(rel)}
 
 
 # ---------------------------------------------------------------- CN-HOURS

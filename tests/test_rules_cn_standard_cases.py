@@ -22,20 +22,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from audit import queries, rules
-from conftest import load
+from conftest import load, rule_violations
 
 OCTOBER = date(2026, 10, 1)
 
 
 def flagged(con, config, rule_id: str) -> list[str]:
-    rule = rules.find(rule_id)
-    rules.evaluate_rule(con, config, rule, OCTOBER)
-    rel = con.sql(
-        "select contact_id from violations where rule_id = $rule order by contact_id",
-        params={"rule": rule_id},
-    )
-    return [r["contact_id"] for r in queries.fetch_dicts(rel)]
+    return list(rule_violations(con, config, rule_id, OCTOBER))
 
 
 def loan(account_id: str, customer_id: str, agency_id: str | None = None) -> dict:

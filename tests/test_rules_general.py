@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from audit import queries, rules
 from conftest import load
+from conftest import rule_violations as violations
 
 OCTOBER = date(2026, 10, 1)
 
@@ -53,17 +53,6 @@ def call(contact_id: str, started_at: str, account_id: str = "A1", **extra) -> d
     }
     row.update(extra)
     return row
-
-
-def violations(con, config, rule_id: str, month: date = OCTOBER) -> dict[str, dict]:
-    """Run one rule through the engine; its violations for the month by contact_id."""
-    rule = rules.find(rule_id)
-    rules.evaluate_rule(con, config, rule, month)
-    rel = con.sql(
-        "select * from violations where rule_id = $rule and month = $month order by contact_id",
-        params={"rule": rule_id, "month": month},
-    )
-    return {r["contact_id"]: r for r in queries.fetch_dicts(rel)}
 
 
 # ---------------------------------------------------------------- GEN-PAID-OFF

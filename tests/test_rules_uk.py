@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from audit import queries, rules
 from conftest import connect, load, make_config
+from conftest import rule_violations as violations
 
 OCTOBER = date(2026, 10, 1)
 MARCH = date(2026, 3, 1)
@@ -45,17 +45,6 @@ def contact(contact_id: str, started_at: str, account_id: str = "U1", **extra) -
 
 def event(event_id: str, event_type: str, effective_at: str, **extra) -> dict:
     return {"event_id": event_id, "event_type": event_type, "effective_at": effective_at, **extra}
-
-
-def violations(con, config, rule_id: str, month: date = OCTOBER) -> dict[str, dict]:
-    """Run one rule through the engine; its violations for the month by contact_id."""
-    rule = rules.find(rule_id)
-    rules.evaluate_rule(con, config, rule, month)
-    rel = con.sql(
-        "select * from violations where rule_id = $rule and month = $month order by contact_id",
-        params={"rule": rule_id, "month": month},
-    )
-    return {r["contact_id"]: r for r in queries.fetch_dicts(rel)}
 
 
 # ---------------------------------------------------------------- UK-CONC-TIME
