@@ -15,8 +15,10 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import hashlib
+import queue
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -666,59 +668,94 @@ def _rename_identifier(sql: str, name: str, new: str) -> str:
     return re.sub(rf'(?<![\w"]){re.escape(name)}(?![\w"])|"{re.escape(name)}"', f'"{new}"', sql)
 
 
-def checked_sql(entity: Entity) -> str:
-    """Typed rows of ``_source`` with their first problem, key and account checks included.
+def key_checks_sql(entity: Entity) -> str:
+    """Rows of ``_typed`` that pass the row checks but fail a key or account check.
 
-    Duplicate keys are found with a narrow aggregate (first line per key among
-    rows that passed the row checks) and existing keys with a join, so the cost
-    stays linear in the file size.
+    Narrow on purpose: only line numbers, keys and the account reference take
+    part, so no join carries the wide typed rows. Rows already loaded are
+    probed on the key columns alone and only within this file's range of the
+    first key column (``$key_min`` .. ``$key_max``): exports number their
+    records in order, so the zone maps of the table skip the row groups of
+    earlier loads and the probe grows with the file, not with the warehouse.
+    The first problem of a row wins, as in :func:`validation_sql`: a repeat
+    within the file, then a key already loaded, then an unknown account.
     """
     keys_t = [_q(k + "__t") for k in entity.key]
+    keys = [_q(k) for k in entity.key]
     dup_on = " and ".join(f"d.{k} = c.{k}" for k in keys_t)
-    old_on = " and ".join(f"e.{_q(k)} = c.{_q(k + '__t')}" for k in entity.key)
+    old_on = " and ".join(f"e.{k} = c.{kt}" for k, kt in zip(keys, keys_t, strict=True))
     key_text = " || '/' || ".join(f"c.{k}::varchar" for k in keys_t)
     key_name = "/".join(entity.key)
-    fk = fk_join = ""
+    ref_col = fk = fk_join = ""
     if entity.account_ref:
         ref = _q(entity.account_ref + "__t")
+        ref_col = f", {ref}"
         fk = f"""
-        when c.{ref} is not null and a.account_id is null then {{
-            'column_name': '{entity.account_ref}', 'value': c.{ref},
-            'reason': 'unknown account_id: load the accounts file first or fix the id'}}"""
-        fk_join = f"left join accounts as a on a.account_id = c.{ref}"
-    outputs = []
-    for col in entity.column_names:
-        expr = f"c.{_q(col + '__t')}"
-        if entity.name == "contacts" and col == "person_id":
-            # person_id defaults to the account's debtor when the party is the debtor
-            expr = f"coalesce({expr}, case when c.\"party__t\" = 'debtor' then a.customer_id end)"
-        outputs.append(f"{expr} as {_q(col)}")
-    columns = ",\n        ".join(outputs)
+            when c.{ref} is not null and a.account_id is null then {{
+                'column_name': '{entity.account_ref}', 'value': c.{ref},
+                'reason': 'unknown account_id: load the accounts file first or fix the id'}}"""
+        fk_join = f"\n    left join accounts as a on a.account_id = c.{ref}"
     return f"""
-with typed as materialized ({validation_sql(entity)}
+with keyed as (
+    select line_no, {", ".join(keys_t)}{ref_col}
+    from _typed
+    where row_problem is null
 ),
 dupes as (
     select {", ".join(keys_t)}, min(line_no) as first_line
-    from typed
-    where row_problem is null
+    from keyed
     group by all
     having count(*) > 1
+),
+loaded as (
+    select {", ".join(keys)}, load_id, line_no
+    from {entity.name}
+    where {keys[0]} between $key_min and $key_max
+),
+checked as (
+    select c.line_no, case
+            when c.line_no > d.first_line then {{'column_name': '{entity.key[-1]}',
+                'value': {key_text},
+                'reason': 'duplicate {key_name}: first seen on line ' || d.first_line
+                          || ' of this file'}}
+            when e.load_id is not null then {{'column_name': '{entity.key[-1]}',
+                'value': {key_text},
+                'reason': 'duplicate {key_name}: already loaded from ' || l.source_file
+                          || ' line ' || e.line_no}}{fk}
+        end as problem
+    from keyed as c
+    left join dupes as d on {dup_on}
+    left join loaded as e on {old_on}
+    left join loads as l on l.load_id = e.load_id{fk_join}
 )
-select c.line_no,
-        {columns},
-    coalesce(c.row_problem, case
-        when c.line_no > d.first_line then {{'column_name': '{entity.key[-1]}', 'value': {key_text},
-            'reason': 'duplicate {key_name}: first seen on line ' || d.first_line
-                      || ' of this file'}}
-        when e.load_id is not null then {{'column_name': '{entity.key[-1]}', 'value': {key_text},
-            'reason': 'duplicate {key_name}: already loaded from ' || l.source_file || ' line '
-                      || e.line_no}}{fk}
-    end) as problem
-from typed as c
-left join dupes as d on {dup_on}
-left join {entity.name} as e on {old_on}
-left join loads as l on l.load_id = e.load_id
-{fk_join}"""
+select line_no, problem
+from checked
+where problem is not null"""
+
+
+def insert_sql(entity: Entity) -> str:
+    """Insert the rows of ``_typed`` that passed every check into the entity's table."""
+    outputs, join = [], ""
+    for col in entity.column_names:
+        expr = f"t.{_q(col + '__t')}"
+        if entity.name == "contacts" and col == "person_id":
+            # person_id defaults to the account's debtor when the party is the debtor
+            expr = f"coalesce({expr}, case when t.\"party__t\" = 'debtor' then a.customer_id end)"
+            join = '\nleft join accounts as a on a.account_id = t."account_id__t"'
+        outputs.append(expr)
+    names = ", ".join(_q(c) for c in entity.column_names)
+    return f"""
+insert into {entity.name} ({names}, load_id, line_no)
+select {", ".join(outputs)}, $load_id, t.line_no
+from _typed as t{join}
+where t.row_problem is null
+    and not exists (select 1 from _key_problems as p where p.line_no = t.line_no)"""
+
+
+REJECTED_SQL = """
+select line_no, row_problem as problem from _typed where row_problem is not null
+union all
+select line_no, problem from _key_problems"""
 
 
 # ------------------------------------------------------------------ loading
@@ -816,28 +853,36 @@ def load_batches(
     con.execute("begin transaction")
     try:
         # The batches stream into the query through an Arrow reader: no copy of the raw text.
-        con.register("_source", _arrow_stream(batches, [*cols, LINE, EXTRA]))
+        source = _arrow_stream(batches, [*cols, LINE, EXTRA])
+        con.register("_source", source.reader())
         # naive timestamps in the file are local time in the source time zone
         con.execute(f"set TimeZone = '{p.source_timezone}'")
-        sql = checked_sql(entity)
-        con.execute("create or replace temp table _checked as " + sql, _needed(sql, params))
+        sql = validation_sql(entity)
+        try:
+            con.execute("create or replace temp table _typed as " + sql, _needed(sql, params))
+        except duckdb.Error:
+            if source.error is not None:  # the file, not the query: raise what the reader said
+                raise source.error from None
+            raise
         con.execute(f"set TimeZone = '{p.portfolio_timezone}'")
-        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
-        names = ", ".join(_q(c) for c in cols)
+        con.unregister("_source")
+        first_key = _q(entity.key[0] + "__t")
+        key_min, key_max = con.execute(
+            f"select min({first_key}), max({first_key}) from _typed where row_problem is null"
+        ).fetchall()[0]
         con.execute(
-            f"insert into {entity.name} ({names}, load_id, line_no) "
-            f"select {names}, $load_id, line_no from _checked where problem is null",
-            {"load_id": load_id},
+            "create or replace temp table _key_problems as " + key_checks_sql(entity),
+            {"key_min": key_min, "key_max": key_max},
         )
+        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
+        (loaded,) = con.execute(insert_sql(entity), {"load_id": load_id}).fetchall()[0]
         con.execute(
             "insert into rejects select $load_id, $source, line_no, problem.column_name, "
-            "problem.value, problem.reason from _checked where problem is not null "
-            "order by line_no",
+            f"problem.value, problem.reason from ({REJECTED_SQL}) order by line_no",
             {"load_id": load_id, "source": source_file},
         )
-        read, loaded, rejected = con.execute(
-            "select count(*), count(*) filter (where problem is null), "
-            "count(*) filter (where problem is not null) from _checked"
+        read, rejected = con.execute(
+            f"select (select count(*) from _typed), (select count(*) from ({REJECTED_SQL}))"
         ).fetchall()[0]
         assert read == loaded + rejected
         con.execute(
@@ -860,11 +905,10 @@ def load_batches(
         )
         sample = con.sql(
             "select line_no, problem.column_name as column_name, problem.value as value, "
-            "problem.reason as reason from _checked where problem is not null "
-            "order by line_no limit 20"
+            f"problem.reason as reason from ({REJECTED_SQL}) order by line_no limit 20"
         ).fetchall()
-        con.execute("drop table _checked")
-        con.unregister("_source")
+        con.execute("drop table _typed")
+        con.execute("drop table _key_problems")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -878,7 +922,8 @@ def load_batches(
     return result
 
 
-def _arrow_stream(batches: Iterable[pl.DataFrame], names: list[str]) -> pa.RecordBatchReader:
+def _arrow_stream(batches: Iterable[pl.DataFrame], names: list[str]) -> _Prefetch:
+    """Text batches as Arrow record batches of a fixed schema, read ahead in a thread."""
     schema_ = pa.schema(
         [pa.field(n, pa.int64() if n == LINE else pa.large_string()) for n in names]
     )
@@ -889,7 +934,57 @@ def _arrow_stream(batches: Iterable[pl.DataFrame], names: list[str]) -> pa.Recor
                 batch.to_arrow(compat_level=pl.CompatLevel.oldest()).cast(schema_).to_batches()
             )
 
-    return pa.RecordBatchReader.from_batches(schema_, record_batches())
+    return _Prefetch(record_batches(), schema_)
+
+
+class _Prefetch:
+    """Record batches produced by a thread while DuckDB consumes the previous ones.
+
+    Polars parses the next batch while DuckDB checks this one, instead of each
+    waiting for the other; at most ``depth`` batches wait in between, so memory
+    stays bounded. DuckDB reports an error in the stream as its own error, so
+    the producer's exception is kept in ``error`` to be raised as it was.
+    """
+
+    def __init__(self, items: Iterator[pa.RecordBatch], schema_: pa.Schema, depth: int = 2):
+        self.items = items
+        self.schema = schema_
+        self.error: BaseException | None = None
+        self._ready: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+
+    def reader(self) -> pa.RecordBatchReader:
+        return pa.RecordBatchReader.from_batches(self.schema, self._consume())
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self) -> None:
+        try:
+            for item in self.items:
+                if not self._put(item):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            self.error = exc
+        self._put(None)
+
+    def _consume(self) -> Iterator[pa.RecordBatch]:
+        thread = threading.Thread(target=self._produce, name="ingest-reader", daemon=True)
+        thread.start()
+        try:
+            while (item := self._ready.get()) is not None:
+                yield item
+            if self.error is not None:
+                raise self.error
+        finally:
+            self._stop.set()
+            thread.join()
 
 
 def _needed(sql: str, params: dict[str, Any]) -> dict[str, Any]:

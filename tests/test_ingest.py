@@ -393,3 +393,99 @@ def test_offsets_and_source_timezone(project):
         "select contact_id, strftime(started_at at time zone 'UTC', "
         "'%Y-%m-%d %H:%M') from contacts order by 1",
     ) == [("K1", "2026-10-04 00:15"), ("K2", "2026-10-03 12:15"), ("K3", "2026-11-01 06:30")]
+
+
+def test_keys_loaded_earlier_are_found_whatever_the_order_of_ids(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    write(
+        project / "ex" / "contacts_1.csv",
+        CONTACTS_HEADER
+        + (
+            "K5,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n"
+            "K1,A1,debtor,call,outbound,2026-10-03 10:16:00,answered,\n"
+            "K9,A1,debtor,call,outbound,2026-10-03 10:17:00,answered,\n"
+        ),
+    )
+    write(
+        project / "ex" / "contacts_2.csv",
+        CONTACTS_HEADER
+        + (
+            "K9,A9,debtor,call,outbound,2026-10-04 10:15:00,answered,\n"  # 2 loaded, max of range
+            "K3,A1,debtor,call,outbound,2026-10-04 10:16:00,answered,\n"  # 3 new
+            "K1,A1,debtor,call,outbound,2026-10-04 10:17:00,answered,\n"  # 4 loaded, min of range
+            "K3,A9,debtor,call,outbound,2026-10-04 10:18:00,answered,\n"  # 5 repeats line 3
+            "K0,A1,debtor,fax,outbound,2026-10-04 10:19:00,answered,\n"  # 6 bad channel
+            "K4,A9,debtor,call,outbound,2026-10-04 10:20:00,answered,\n"  # 7 unknown account
+        ),
+    )
+    result = audit(project, "ingest", str(project / "ex"))
+    assert result.exit_code == EXIT_REJECTED_ROWS
+    assert "6 read, 1 loaded, 5 rejected" in result.stderr
+    rejects = query(
+        project,
+        "select line_no, column_name, value, reason from rejects order by line_no",
+    )
+    first = str((project / "ex" / "contacts_1.csv").resolve())
+    assert rejects == [
+        (2, "contact_id", "K9", f"duplicate contact_id: already loaded from {first} line 4"),
+        (4, "contact_id", "K1", f"duplicate contact_id: already loaded from {first} line 3"),
+        (5, "contact_id", "K3", "duplicate contact_id: first seen on line 3 of this file"),
+        (6, "channel", "fax", rejects[3][3]),
+        (
+            7,
+            "account_id",
+            "A9",
+            "unknown account_id: load the accounts file first or fix the id",
+        ),
+    ]
+    assert query(project, "select contact_id, load_id, line_no from contacts order by 1") == [
+        ("K1", 2, 3),
+        ("K3", 3, 3),
+        ("K5", 2, 2),
+        ("K9", 2, 4),
+    ]
+
+
+def test_a_composite_key_loaded_earlier_is_a_duplicate(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    header = "account_id,installment_no,due_date,amount_due\n"
+    write(project / "ex" / "installments_1.csv", header + "A2,1,2026-03-01,100\n")
+    write(
+        project / "ex" / "installments_2.csv",
+        header
+        + (
+            "A1,1,2026-02-15,100\n"  # 2 new
+            "A2,1,2026-03-01,100\n"  # 3 loaded
+            "A2,2,2026-04-01,100\n"  # 4 new: same account, next installment
+        ),
+    )
+    result = audit(project, "ingest", str(project / "ex"))
+    assert result.exit_code == EXIT_REJECTED_ROWS
+    assert query(project, "select line_no, value, reason from rejects") == [
+        (
+            3,
+            "A2/1",
+            "duplicate account_id/installment_no: already loaded from "
+            f"{(project / 'ex' / 'installments_1.csv').resolve()} line 2",
+        )
+    ]
+    assert query(project, "select account_id, installment_no from installments order by 1, 2") == [
+        ("A1", 1),
+        ("A2", 1),
+        ("A2", 2),
+    ]
+
+
+def test_a_bad_byte_after_the_header_stops_with_its_offset_and_loads_nothing(project):
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    header = "记录编号,合同号,联系方式,联系时间\n".encode("gb18030")
+    good = "K1,A1,电话,2026-10-03 10:00:00\n".encode("gb18030")
+    (project / "ex" / "催收记录_2026-10.csv").write_bytes(header + good + b"K2,A1,\xff\xff,x\n")
+    result = audit(project, "ingest", str(project / "ex"))
+    assert result.exit_code == EXIT_ERROR
+    assert isinstance(result.exception, SystemExit)  # a clean message, not a traceback
+    offset = len(header) + len(good) + len(b"K2,A1,")
+    assert f"error: {project / 'ex'}/催收记录_2026-10.csv: not valid gb18030 at byte {offset};" in (
+        result.stderr
+    )
+    assert not (project / "warehouse" / "current.duckdb").exists()
