@@ -240,9 +240,10 @@ def _run_locked(
             stage.detail["tables"] = len(steps)
 
         # 3. conduct rules: this month, plus earlier months never evaluated
-        months = _months_to_evaluate(con, month)
+        contacts_per_month = _months_to_evaluate(con, month)
+        months = list(contacts_per_month)
         summary.months_evaluated = months
-        spans = rules.spans(months)
+        spans = rules.spans(months, contacts_per_month)
         with progress.stage("rules", total=len(spans) * len(rules.all_rules())) as stage:
             for span in spans:
                 label = f"{span[0]:%Y-%m}" + (f"..{span[-1]:%Y-%m}" if len(span) > 1 else "")
@@ -366,24 +367,25 @@ def _run_months(con) -> list[date]:
     ]
 
 
-def _months_to_evaluate(con, month: date) -> list[date]:
-    """``month`` and every earlier month with contacts that no run has evaluated yet."""
+def _months_to_evaluate(con, month: date) -> dict[date, int]:
+    """``month`` and every earlier month with contacts that no run has evaluated yet,
+    oldest first, with the contacts each holds (spans are cut by size)."""
+    evaluated = (
+        "and month not in (select month from rule_months)" if _has_table(con, "rule_months") else ""
+    )
     rows = con.execute(
-        """
-        with contact_months as (
-            select distinct date_trunc('month', started_at)::date as month from contacts
-        )
-        select month from contact_months
-        where month < $month
-          and month not in (select month from rule_months)
+        f"""
+        select date_trunc('month', started_at)::date as month, count(*) as contacts
+        from contacts
+        group by all
+        having month < $month {evaluated}
+           or month = $month
         order by month
-        """
-        if _has_table(con, "rule_months")
-        else "select distinct date_trunc('month', started_at)::date as month from contacts "
-        "where date_trunc('month', started_at)::date < $month order by 1",
+        """,
         {"month": month},
     ).fetchall()
-    return [r[0] for r in rows] + [month]
+    found = dict(rows)
+    return {**{m: n for m, n in found.items() if m < month}, month: found.get(month, 0)}
 
 
 def _has_table(con, name: str) -> bool:

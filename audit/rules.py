@@ -66,6 +66,9 @@ STAGING_STEPS = (
     "stg_inconvenient_windows",
 )
 MIN_LOOKBACK_DAYS = 35  # counting windows look back into earlier months (RULES.md)
+# a span stages all its months' contacts at once (plus the look-back); past this many
+# the staged tables outgrow memory and spill, so longer runs of months are split
+MAX_SPAN_CONTACTS = 15_000_000
 
 VIOLATIONS_DDL = """
 create table if not exists {table} (
@@ -391,14 +394,26 @@ class RuleResult:
     seconds: float
 
 
-def spans(months: Iterable[date]) -> list[list[date]]:
-    """Months (first days) grouped into runs of consecutive months, oldest first."""
+def spans(
+    months: Iterable[date],
+    contacts: dict[date, int] | None = None,
+    max_contacts: int = MAX_SPAN_CONTACTS,
+) -> list[list[date]]:
+    """Months (first days) grouped into runs of consecutive months, oldest first.
+
+    With ``contacts`` (contacts per month), a run is cut where it would stage more
+    than ``max_contacts`` contacts; a month larger than that is a span of its own.
+    """
     out: list[list[date]] = []
+    size = 0
     for m in sorted({m.replace(day=1) for m in months}):
-        if out and _next_month(out[-1][-1]) == m:
+        n = (contacts or {}).get(m, 0)
+        if out and _next_month(out[-1][-1]) == m and size + n <= max_contacts:
             out[-1].append(m)
+            size += n
         else:
             out.append([m])
+            size = n
     return out
 
 
