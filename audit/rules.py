@@ -468,15 +468,9 @@ def _evaluate_span(
     rows = _file_findings(con, base, run_id)
     results = [RuleResult(r, rows.get(r.id, 0), seconds[r.id]) for r in all_rules()]
     con.execute(
-        "create or replace temp table eval_months "
-        "(month date, start_at timestamptz, end_at timestamptz)"
+        "create or replace temp table eval_months as select unnest($months::date[]) as month",
+        {"months": span},
     )
-    for month in span:
-        b = month_bounds(month, config.portfolio.portfolio_timezone)
-        con.execute(
-            "insert into eval_months values ($m, $a, $b)",
-            {"m": b.month, "a": b.start_at, "b": b.end_at},
-        )
     queries.execute(
         con,
         "insert into violation_summary " + queries.select_sql("violation_summary"),
@@ -596,7 +590,7 @@ def _file_findings(
 insert into {table}
 select
     f.rule_id || ':' || c.contact_id, f.rule_id, r.pack, c.regime, r.severity, r.confidence,
-    date_trunc('month', timezone($portfolio_timezone, c.started_at))::date,
+    c.month,
     c.contact_id, c.account_id, c.customer_id, c.person_id, c.party, c.channel,
     c.direction, c.collector_id, c.agency_id, c.started_at,
     coalesce(f.local_time, z.local_at), coalesce(f.timezone, z.zone),

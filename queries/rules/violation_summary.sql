@@ -1,9 +1,9 @@
 -- purpose: violation rates of each evaluated month per rule, for the portfolio, each
 --          agency and each collector (METRICS.md "Violations"), plus rule_id 'ALL'.
 -- grain:   month x rule (or ALL) x dimension x dimension_value
--- inputs:  violations, stg_contacts, rule_catalogue, eval_months (month, start_at,
---          end_at: the months evaluated together and their instants in
---          portfolio_timezone)
+-- inputs:  violations, stg_contacts (month: the contact's month in
+--          portfolio_timezone), rule_catalogue, eval_months (month: the months
+--          evaluated together)
 -- output:  violations, contacts (outbound contacts, letters excluded, in the month
 --          on accounts whose regime the rule governs), per_10k_contacts,
 --          accounts_with_violation, accounts_contacted, share_accounts_with_violation
@@ -11,15 +11,14 @@
 --          in_house when a contact has no agency, none when it has no collector.
 with outbound as (
     select
-        m.month,
-        c.regime,
-        c.account_id,
-        coalesce(c.agency_id, 'in_house') as agency,
-        coalesce(c.collector_id, 'none') as collector
-    from stg_contacts as c
-    inner join eval_months as m
-        on c.started_at >= m.start_at and c.started_at < m.end_at
-    where c.is_outbound_contact
+        month,
+        regime,
+        account_id,
+        coalesce(agency_id, 'in_house') as agency,
+        coalesce(collector_id, 'none') as collector
+    from stg_contacts
+    where is_outbound_contact
+      and month in (select month from eval_months)
 ),
 
 denominators as (

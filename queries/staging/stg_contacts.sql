@@ -1,12 +1,14 @@
 -- purpose: contacts in scope for the month's conduct checks, with the account's
 --          regime and debtor and the derived flags every rule uses.
 -- grain:   one row per contact started in [$scope_start_at, $month_end_at)
--- inputs:  contacts, accounts
+-- inputs:  contacts, accounts, stg_tz_offsets
 -- params:  $scope_start_at (month start minus the longest look-back window),
---          $month_start_at, $month_end_at (the month in portfolio_timezone)
+--          $month_start_at, $month_end_at (the month in portfolio_timezone),
+--          $portfolio_timezone
 -- output:  contact columns + customer_id, regime, account_timezone, zones,
 --          person_key, is_outbound, is_outbound_contact, is_call, is_connected,
---          is_conversation, is_rpc, in_month
+--          is_conversation, is_rpc, in_month, month (first day of the contact's
+--          month in portfolio_timezone: the month its findings are filed under)
 -- definitions (RULES.md common terms, DATA_CONTRACT.md derived):
 --   outbound contact = direction outbound, any channel except letter
 --   call             = channel call or ringless_voicemail
@@ -55,9 +57,19 @@ final as (
             as is_connected,
         c.conversation as is_conversation,
         c.conversation and c.party = 'debtor' as is_rpc,
-        c.started_at >= $month_start_at as in_month
+        c.started_at >= $month_start_at as in_month,
+        -- DuckDB-specific: wall clock = UTC instant + the zone's offset at that slot
+        date_trunc(
+            'month',
+            coalesce(
+                make_timestamp(epoch_us(c.started_at) + o.offset_us),
+                timezone($portfolio_timezone, c.started_at)
+            )
+        )::date as month
     from contacts_in_scope as c
     inner join accounts as a on a.account_id = c.account_id
+    left join stg_tz_offsets as o
+        on o.zone = $portfolio_timezone and o.slot = epoch_us(c.started_at) // 900000000
 )
 
 select * from final
