@@ -278,6 +278,15 @@ def test_tables_are_capped_at_top_n(project):
         assert len(rule["evidence"]) <= 1
 
 
+def test_the_stylesheet_avoids_what_makes_layout_slow():
+    # leader() in the contents and dotted or dashed borders each cost WeasyPrint
+    # seconds of layout per report
+    css = (report.TEMPLATES_DIR / "css" / "print.css").read_text(encoding="utf-8")
+    declarations = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    assert "leader(" not in declarations
+    assert not re.search(r"\b(dotted|dashed)\b", declarations)
+
+
 def test_a_failing_render_names_its_pdfs_and_stops(project, data, tmp_path, monkeypatch):
     monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
     with report.Renderer(project.config) as renderer:
