@@ -440,21 +440,21 @@ def _csv_batches(src: SourceFile, workdir: Path) -> Iterator[pl.DataFrame]:
     try:
         for batch in lf.collect_batches(chunk_size=BATCH_ROWS):
             # A record's physical line: header line + records before + newlines inside them.
-            nl = pl.sum_horizontal(
-                pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in text_cols
-            ).cast(pl.Int64)
-            batch = batch.with_columns(
-                (
-                    pl.int_range(pl.len(), dtype=pl.Int64)
-                    + (2 + offset + newlines)
-                    + nl.cum_sum()
-                    - nl
-                ).alias(LINE),
-                nl.alias("__nl__"),
+            nl = (
+                batch.select(
+                    pl.sum_horizontal(pl.col(text_cols).str.count_matches("\n", literal=True))
+                )
+                .to_series()
+                .fill_null(0)
             )
+            line = pl.int_range(pl.len(), dtype=pl.Int64) + (2 + offset + newlines)
+            inside = int(nl.sum())
+            if inside:  # rare: most batches have no quoted newline and skip the running sum
+                nl = nl.cast(pl.Int64)
+                line = line + pl.lit(nl.cum_sum() - nl)
             offset += batch.height
-            newlines += int(batch["__nl__"].sum())
-            yield batch.drop("__nl__")
+            newlines += inside
+            yield batch.with_columns(line.alias(LINE))
     except pl.exceptions.ComputeError as exc:
         raise InputFileError(f"{src.path}: cannot be read as {src.encoding} CSV: {exc}") from None
 

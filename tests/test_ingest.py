@@ -489,3 +489,31 @@ def test_a_bad_byte_after_the_header_stops_with_its_offset_and_loads_nothing(pro
         result.stderr
     )
     assert not (project / "warehouse" / "current.duckdb").exists()
+
+
+def test_line_numbers_count_quoted_newlines_of_earlier_batches(project, monkeypatch):
+    monkeypatch.setattr("audit.ingest.BATCH_ROWS", 2)
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    write(
+        project / "ex" / "contacts.csv",
+        CONTACTS_HEADER
+        + (
+            "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n"  # line 2, batch 1
+            'K2,A1,debtor,call,outbound,2026-10-03 10:16:00,answered,"a\nb\nc"\n'  # lines 3-5
+            "K3,A1,debtor,fax,outbound,2026-10-03 10:17:00,answered,\n"  # 6, batch 2
+            'K4,A1,debtor,call,outbound,2026-10-03 10:18:00,answered,"d\ne"\n'  # lines 7-8
+            "K5,A1,debtor,call,outbound,2026-10-03 10:19:00,answered,\n"  # 9, batch 3
+            "K6,A1,debtor,fax,outbound,2026-10-03 10:20:00,answered,\n"  # 10
+        ),
+    )
+    audit(project, "ingest", str(project / "ex"))
+    assert query(project, "select contact_id, line_no from contacts order by 1") == [
+        ("K1", 2),
+        ("K2", 3),
+        ("K4", 7),
+        ("K5", 9),
+    ]
+    assert query(project, "select line_no, value from rejects order by 1") == [
+        (6, "fax"),
+        (10, "fax"),
+    ]
