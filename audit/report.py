@@ -65,6 +65,15 @@ TREND_MONTHS = 12  # months of KPI history in the management charts
 MAX_COHORTS = 12  # vintage curves drawn
 MAX_MOB = 24  # months on book drawn
 MAX_WORKERS = 4  # PDFs laid out at once
+# Every violation rule with a finding gets a section in the regulator report, so
+# the sections' size is what its length (and layout time) grows with: a section
+# names at most RULE_TOP_N agencies and collectors (the executive summary keeps
+# report.top_n over all rules), and the evidence rows of all sections together
+# stay near EVIDENCE_BUDGET (at least MIN_EVIDENCE_ROWS per rule, at most
+# report.evidence_rows); violations.csv, attached, lists every finding.
+RULE_TOP_N = 5
+EVIDENCE_BUDGET = 50
+MIN_EVIDENCE_ROWS = 2
 REGULATOR_METRIC_KEYS = ("outbound", "violation_rate", "complaints")
 METRIC_KEYS = (
     "outbound",
@@ -539,6 +548,15 @@ def _plain_number(text: Any) -> Any:
     return f"{value:g}" if math.isfinite(value) else text
 
 
+def evidence_per_rule(evidence_rows: int, rules_with_findings: int) -> int:
+    """Evidence rows printed per rule section: ``evidence_rows``, fewer when so many
+    rules have a finding that the sections together would pass EVIDENCE_BUDGET."""
+    if rules_with_findings <= 0:
+        return evidence_rows
+    share = max(EVIDENCE_BUDGET // rules_with_findings, MIN_EVIDENCE_ROWS)
+    return min(evidence_rows, share)
+
+
 def collect(
     con: duckdb.DuckDBPyConnection, config: Config, month: date, manifest: dict[str, Any]
 ) -> dict[str, Any]:
@@ -553,6 +571,7 @@ def collect(
         "month_start_at": bounds.start_at,
         "month_end_at": bounds.end_at,
         "top_n": config.report.top_n,
+        "rule_top_n": min(config.report.top_n, RULE_TOP_N),
         "evidence_rows": config.report.evidence_rows,
         "trend_months": TREND_MONTHS,
         "max_cohorts": MAX_COHORTS,
@@ -566,7 +585,15 @@ def collect(
     counts = {row["rule_id"]: row for row in q("report_rule_counts")}
     agencies = _group(q("report_rule_agencies"), "rule_id")
     collectors = _group(q("report_rule_collectors"), "rule_id")
-    evidence = _group(q("report_rule_evidence"), "rule_id")
+    with_findings = sum(
+        1
+        for rule in rules.all_rules()
+        if rule.kind == "violation" and (counts.get(rule.id) or {}).get("violations")
+    )
+    per_rule = evidence_per_rule(config.report.evidence_rows, with_findings)
+    evidence = _group(
+        _rows(con, "report_rule_evidence", {**params, "evidence_rows": per_rule}), "rule_id"
+    )
 
     catalogue = []
     applicable = []
@@ -632,7 +659,9 @@ def collect(
             "currency": config.portfolio.currency,
             "limits": {
                 "top_n": config.report.top_n,
+                "rule_top_n": params["rule_top_n"],
                 "evidence_rows": config.report.evidence_rows,
+                "evidence_per_rule": per_rule,
             },
         },
         "manifest": manifest,

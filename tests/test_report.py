@@ -278,6 +278,61 @@ def test_tables_are_capped_at_top_n(project):
         assert len(rule["evidence"]) <= 1
 
 
+@pytest.mark.parametrize(
+    ("evidence_rows", "rules_with_findings", "per_rule"),
+    [
+        (5, 0, 5),  # no rule with a finding: nothing to share
+        (5, 6, 5),  # 50 // 6 = 8 rows each would fit: the configured 5
+        (10, 20, 2),  # 50 // 20 = 2
+        (5, 25, 2),  # 50 // 25 = 2: all 25 rules of the packs have a finding
+        (5, 40, 2),  # 50 // 40 = 1, but never fewer than 2
+        (1, 3, 1),  # never more than configured
+        (0, 25, 0),
+    ],
+)
+def test_evidence_rows_per_rule_shrink_when_many_rules_have_findings(
+    evidence_rows, rules_with_findings, per_rule
+):
+    assert report.EVIDENCE_BUDGET == 50 and report.MIN_EVIDENCE_ROWS == 2
+    assert report.evidence_per_rule(evidence_rows, rules_with_findings) == per_rule
+
+
+def test_rule_sections_rank_fewer_collectors_than_the_summary(project, monkeypatch):
+    # the small sample has at most a few collectors per rule: cap the sections at 1
+    assert report.RULE_TOP_N == 5
+    monkeypatch.setattr(report, "RULE_TOP_N", 1)
+    data = report.collect(project.con, project.config, MONTH, project.manifest)
+    ranked = dict(
+        _sql(
+            project,
+            "select rule_id, count(*) from violation_summary where month = $m "
+            "and dimension = 'collector' and violations > 0 group by rule_id",
+            m=MONTH,
+        )
+    )
+    assert any(n > 1 for rule_id, n in ranked.items() if rule_id != "ALL")
+    for rule in data["rules"]:
+        assert len(rule["collectors"]) == min(1, ranked.get(rule["id"], 0)), rule["id"]
+        assert len(rule["agencies"]) <= 1
+    # the executive summary still ranks top_n (15) collectors over all rules
+    assert len(data["overall"]["collectors"]) == min(15, ranked["ALL"]) > 1
+
+
+def test_each_rule_section_prints_its_share_of_the_evidence(project, data):
+    findings = dict(
+        _sql(
+            project,
+            "select rule_id, count(*) from violations where month = $m group by rule_id",
+            m=MONTH,
+        )
+    )
+    with_findings = [r for r in data["rules"] if r["violations"]]
+    per_rule = report.evidence_per_rule(10, len(with_findings))  # the fixture's evidence_rows
+    assert data["config"]["limits"]["evidence_per_rule"] == per_rule
+    for rule in with_findings:
+        assert len(rule["evidence"]) == min(per_rule, findings[rule["id"]]), rule["id"]
+
+
 def test_the_stylesheet_avoids_what_makes_layout_slow():
     # leader() in the contents and dotted or dashed borders each cost WeasyPrint
     # seconds of layout per report

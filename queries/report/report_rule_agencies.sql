@@ -1,9 +1,12 @@
--- purpose: per rule, the agencies with the most violations in the month
---          (top $top_n per rule), with the agency's outbound contacts in the
---          rule's scope and its rate per 10,000 contacts.
--- grain:   rule_id x agency (at most $top_n agencies per rule)
+-- purpose: per rule, the agencies with the most violations in the month,
+--          with the agency's outbound contacts in the rule's scope and its
+--          rate per 10,000 contacts. The rule sections show the top
+--          $rule_top_n of each rule; the executive summary shows the top
+--          $top_n of all rules together (rule_id 'ALL').
+-- grain:   rule_id x agency (at most $rule_top_n agencies per rule, $top_n
+--          for 'ALL')
 -- inputs:  violation_summary (agency cut), agencies
--- params:  $month, $top_n
+-- params:  $month, $top_n, $rule_top_n
 -- output:  rule_id, agency_id ('in_house' for contacts made in house),
 --          agency_name, violations, contacts, per_10k_contacts, rank
 with ranked as (
@@ -33,7 +36,9 @@ final as (
         r.rank::integer as rank
     from ranked as r
     left join agencies as g on g.agency_id = r.agency_id
-    where r.rank <= $top_n::integer
+    where r.rank <= case
+        when r.rule_id = 'ALL' then $top_n::integer else $rule_top_n::integer
+    end
 )
 
 select * from final

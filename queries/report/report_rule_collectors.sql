@@ -1,9 +1,12 @@
--- purpose: per rule, the collectors with the most violations in the month
---          (top $top_n per rule). The collector's name is personal data: the
---          report masks collector_name before printing it.
--- grain:   rule_id x collector (at most $top_n collectors per rule)
+-- purpose: per rule, the collectors with the most violations in the month:
+--          the top $rule_top_n of each rule for the rule sections, the top
+--          $top_n of all rules together (rule_id 'ALL') for the executive
+--          summary. The collector's name is personal data: the report masks
+--          collector_name before printing it.
+-- grain:   rule_id x collector (at most $rule_top_n collectors per rule,
+--          $top_n for 'ALL')
 -- inputs:  violation_summary (collector cut), collectors
--- params:  $month, $top_n
+-- params:  $month, $top_n, $rule_top_n
 -- output:  rule_id, collector_id ('none' for contacts without a collector),
 --          collector_name, agency_id, violations, contacts, per_10k_contacts,
 --          rank
@@ -35,7 +38,9 @@ final as (
         r.rank::integer as rank
     from ranked as r
     left join collectors as c on c.collector_id = r.collector_id
-    where r.rank <= $top_n::integer
+    where r.rank <= case
+        when r.rule_id = 'ALL' then $top_n::integer else $rule_top_n::integer
+    end
 )
 
 select * from final

@@ -2,7 +2,9 @@
 --          $evidence_rows violations of each rule in the month, in time order,
 --          with the contact's channel, party, the number dialled and the note.
 --          phone_number and note are personal data / free text: the report
---          masks them before printing.
+--          masks them before printing. The report passes report.evidence_rows,
+--          or fewer when many rules have a finding (evidence_per_rule in
+--          audit/report.py), so the sections stay short.
 -- grain:   rule_id x contact (at most $evidence_rows per rule)
 -- inputs:  violations, contacts
 -- params:  $month, $month_start_at, $month_end_at, $evidence_rows
