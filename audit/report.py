@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
-import itertools
 import json
 import logging
 import math
@@ -608,13 +607,6 @@ def collect(
                     **counts[rule.id],
                     "agencies": agencies.get(rule.id, []),
                     "collectors": collectors.get(rule.id, []),
-                    # agencies and collectors side by side in one table (each <= top_n)
-                    "where": [
-                        {"agency": a, "collector": c}
-                        for a, c in itertools.zip_longest(
-                            agencies.get(rule.id, []), collectors.get(rule.id, [])
-                        )
-                    ],
                     "evidence": evidence.get(rule.id, []),
                 }
             )
