@@ -2,8 +2,10 @@
 
     python -m benchmarks.render 2026-10 OUT_DIR
 
-Renders from the published warehouse with the month's run manifest, through the
-same ``report.render_month`` the monthly run calls (violations CSV attached).
+Renders from the published warehouse with the month's run manifest the way the
+monthly run's report stage does (``outputs.write_month``, without metrics.xlsx):
+the PDF worker starts first and gets ready while violations.csv is written and
+the report data is queried, then lays out the PDFs with the CSV attached.
 """
 
 from __future__ import annotations
@@ -22,14 +24,18 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
     config = config_mod.load()
-    con = Warehouse(config).connect_read()
-    try:
-        manifest = report.run_manifest(con, month)
-        csv = outputs.write_violations_csv(con, month, out / "violations.csv")
-        for pdf in report.render_month(con, config, month, manifest, out, attachments=[csv]):
-            print(pdf)
-    finally:
-        con.close()
+    with report.Renderer(config) as renderer:
+        con = Warehouse(config).connect_read()
+        try:
+            manifest = report.run_manifest(con, month)
+            csv = outputs.write_violations_csv(con, month, out / "violations.csv")
+            data = report.collect(con, config, month, manifest)
+        finally:
+            con.close()
+        pdfs = renderer.submit(data, out, attachments=[csv])
+        renderer.wait()
+    for pdf in pdfs:
+        print(pdf)
     return 0
 
 
