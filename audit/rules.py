@@ -579,16 +579,17 @@ def _file_findings(
 ) -> dict[str, int]:
     """Findings of every rule into violations / risk_flags, with the contact's facts.
 
-    One join to the staged contacts for all rules together (not one per rule): a
-    finding is kept when its contact is in the evaluated months and on an account
-    whose regime the rule governs. Returns the rows filed per rule.
+    One join to the staged contacts for all rules and both tables together (not
+    one per rule or per table: each join scans every staged contact): a finding is
+    kept when its contact is in the evaluated months and on an account whose
+    regime the rule governs. Returns the rows filed per rule.
     """
-    for kind, table in (("violation", "violations"), ("risk_flag", "risk_flags")):
-        queries.execute(
-            con,
-            f"""
-insert into {table}
+    queries.execute(
+        con,
+        """
+create or replace temp table filed_findings as
 select
+    r.kind,
     f.rule_id || ':' || c.contact_id, f.rule_id, r.pack, c.regime, r.severity, r.confidence,
     c.month,
     c.contact_id, c.account_id, c.customer_id, c.person_id, c.party, c.channel,
@@ -596,14 +597,20 @@ select
     coalesce(f.local_time, z.local_at), coalesce(f.timezone, z.zone),
     f.evidence_count, f.window_start, f.window_end, f.detail, f.evidence, $run_id
 from rule_findings as f
-inner join rule_catalogue as r on r.rule_id = f.rule_id and r.kind = $kind
+inner join rule_catalogue as r on r.rule_id = f.rule_id
 inner join stg_contacts as c on c.contact_id = f.contact_id
 left join stg_contact_zones as z on z.contact_id = c.contact_id and z.zone_rank = 0
 where c.in_month and list_contains(r.regimes, c.regime)
 """,
-            {**base, "kind": kind, "run_id": run_id},
-            f"file {table}",
+        {"run_id": run_id},
+        "file findings",
+    )
+    for kind, table in (("violation", "violations"), ("risk_flag", "risk_flags")):
+        con.execute(
+            f"insert into {table} select * exclude (kind) from filed_findings where kind = $kind",
+            {"kind": kind},
         )
+    con.execute("drop table filed_findings")
     return dict(
         con.execute(
             "select rule_id, count(*) from violations where month between $a and $b "
