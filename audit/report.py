@@ -3,17 +3,20 @@
 Two reports, each in zh-CN and en from one template and the message catalogue
 ``report_templates/messages.yaml``:
 
-- ``regulator``: cover, contents, executive summary, one section per rule with a
-  finding (citation, confidence, description, parameters in force, counts by
-  agency and collector, masked evidence), the rules that applied without one as
-  a table of one line each (id, title, citation, contacts in scope), risk
-  indicators, complaints, data quality, methodology, run manifest, sign-off;
+- ``regulator``: cover, contents, executive summary, one compact section per
+  rule with a finding (citation, confidence, description, parameters in force,
+  counts, the agencies and collectors with the most violations, masked
+  evidence), the rules that applied without one as a table of one line each
+  (id, title, citation, contacts in scope), risk indicators, complaints, data
+  quality, methodology, run manifest, sign-off;
 - ``management``: KPI trends, roll-rate heat map, vintage curves, agency and
   collector league tables (recovery beside conduct), compliance summary.
 
 Every figure comes from a query in ``queries/report/`` that aggregates in SQL
 and returns at most ``report.top_n`` (or ``report.evidence_rows``) rows per
-table, so rendering time does not grow with the data. Personal data is masked
+table, so rendering time does not grow with the data; the rule sections, which
+grow with the number of rules with a finding, print fewer (RULE_TOP_N,
+EVIDENCE_BUDGET). Personal data is masked
 where query results enter the context (:func:`_rows`, by column name, see
 :data:`audit.masking.COLUMN_MASKS`), so a template cannot print it in clear.
 The PDF embeds the month's violations.csv and the run manifest, takes its
