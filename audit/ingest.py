@@ -876,14 +876,12 @@ def load_batches(
         )
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
         (loaded,) = con.execute(insert_sql(entity), {"load_id": load_id}).fetchall()[0]
-        con.execute(
+        (rejected,) = con.execute(
             "insert into rejects select $load_id, $source, line_no, problem.column_name, "
             f"problem.value, problem.reason from ({REJECTED_SQL}) order by line_no",
             {"load_id": load_id, "source": source_file},
-        )
-        read, rejected = con.execute(
-            f"select (select count(*) from _typed), (select count(*) from ({REJECTED_SQL}))"
         ).fetchall()[0]
+        (read,) = con.execute("select count(*) from _typed").fetchall()[0]
         assert read == loaded + rejected
         con.execute(
             "insert into loads values ($load_id, $source, $entity, $sha, $read, $loaded, $rejected,"
@@ -903,9 +901,10 @@ def load_batches(
                 "bytes": size,
             },
         )
-        sample = con.sql(
-            "select line_no, problem.column_name as column_name, problem.value as value, "
-            f"problem.reason as reason from ({REJECTED_SQL}) order by line_no limit 20"
+        sample = con.execute(
+            "select line_no, column_name, value, reason from rejects "
+            "where load_id = $load_id order by line_no limit 20",
+            {"load_id": load_id},
         ).fetchall()
         con.execute("drop table _typed")
         con.execute("drop table _key_problems")
