@@ -384,8 +384,9 @@ def _months_to_evaluate(con, month: date) -> dict[date, int]:
         """,
         {"month": month},
     ).fetchall()
-    found = dict(rows)
-    return {**{m: n for m, n in found.items() if m < month}, month: found.get(month, 0)}
+    found = dict(rows)  # oldest first; ``month`` is the latest
+    found.setdefault(month, 0)
+    return found
 
 
 def _has_table(con, name: str) -> bool:
