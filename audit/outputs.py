@@ -39,12 +39,14 @@ def write_month(
     manifest: dict[str, Any],
     out_dir: Path,
     progress=None,
+    metrics_xlsx: bool = True,
 ) -> list[Path]:
     """Write every output of the month into ``out_dir`` (a staging folder).
 
     The PDF workers start first and get ready while violations.csv (attached to
     the PDFs) is written and the report data is queried; metrics.xlsx is written
-    while they lay out the PDFs.
+    while they lay out the PDFs (left out with ``metrics_xlsx=False``: the
+    benchmark times the PDFs alone).
     """
     from audit import report
 
@@ -53,9 +55,9 @@ def write_month(
         csv = write_violations_csv(con, month, out_dir / "violations.csv")
         data = report.collect(con, config, month, manifest)
         pdfs = renderer.submit(data, out_dir, attachments=[csv])
-        xlsx = write_metrics_xlsx(con, month, out_dir / "metrics.xlsx")
+        xlsx = [write_metrics_xlsx(con, month, out_dir / "metrics.xlsx")] if metrics_xlsx else []
         renderer.wait(progress)
-    return [csv, xlsx, *pdfs]
+    return [csv, *xlsx, *pdfs]
 
 
 def violations_frame(con: duckdb.DuckDBPyConnection, month: date):

@@ -2,10 +2,10 @@
 
     python -m benchmarks.render 2026-10 OUT_DIR
 
-Renders from the published warehouse with the month's run manifest the way the
-monthly run's report stage does (``outputs.write_month``, without metrics.xlsx):
-the PDF worker starts first and gets ready while violations.csv is written and
-the report data is queried, then lays out the PDFs with the CSV attached.
+Renders from the published warehouse with the month's run manifest through the
+monthly run's report stage (``outputs.write_month``, without metrics.xlsx): the
+PDF worker starts first and gets ready while violations.csv is written and the
+report data is queried, then lays out the PDFs with the CSV attached.
 """
 
 from __future__ import annotations
@@ -22,20 +22,16 @@ from audit.warehouse import Warehouse
 def main(argv: list[str]) -> int:
     month = date.fromisoformat(argv[0] + "-01")
     out = Path(argv[1])
-    out.mkdir(parents=True, exist_ok=True)
     config = config_mod.load()
-    with report.Renderer(config) as renderer:
-        con = Warehouse(config).connect_read()
-        try:
-            manifest = report.run_manifest(con, month)
-            csv = outputs.write_violations_csv(con, month, out / "violations.csv")
-            data = report.collect(con, config, month, manifest)
-        finally:
-            con.close()
-        pdfs = renderer.submit(data, out, attachments=[csv])
-        renderer.wait()
-    for pdf in pdfs:
-        print(pdf)
+    con = Warehouse(config).connect_read()
+    try:
+        manifest = report.run_manifest(con, month)
+        files = outputs.write_month(con, config, month, manifest, out, metrics_xlsx=False)
+    finally:
+        con.close()
+    for path in files:
+        if path.suffix == ".pdf":
+            print(path)
     return 0
 
 
