@@ -2,7 +2,7 @@
 -- purpose: outbound collection contacts on accounts that had no overdue amount at the
 --          contact's time.
 -- grain:   offending contact x candidate zone
--- inputs:  stg_contacts, stg_tz_offsets, installments, payments
+-- inputs:  stg_contacts, stg_contact_zones, installments, payments
 -- params:  $regimes (regimes: all, so every account)
 -- reading: overdue = sum of amount_due of instalments due before the contact's local
 --          date (an instalment due today is not yet overdue) minus the sum of
@@ -13,7 +13,7 @@
 --          nothing to compare with). A collection contact is an outbound contact (any
 --          channel but letter, any party) with purpose collection.
 with collection_contacts as (
-    select contact_id, account_id, started_at, zones
+    select contact_id, account_id, started_at
     from stg_contacts
     where in_month
       and list_contains($regimes, regime)
@@ -97,28 +97,11 @@ paid_steps as (
       and p.paid_at < s.last_at
 ),
 
--- the candidates' local dates, through the offset table directly: joining
--- stg_contact_zones by contact_id would build a hash table of every staged contact
-candidate_zones as (
-    select
-        c.contact_id,
-        c.account_id,
-        c.started_at,
-        unnest(c.zones) as zone,
-        generate_subscripts(c.zones, 1) - 1 as zone_rank
+contact_dates as (
+    select c.contact_id, c.account_id, c.started_at, z.zone_rank, z.zone, z.local_at, z.local_date
     from collection_contacts as c
     semi join candidate_accounts as a on a.account_id = c.account_id
-),
-
-contact_dates as (
-    select
-        c.*,
-        -- DuckDB-specific: wall clock = UTC instant + the zone's offset at that slot
-        make_timestamp(epoch_us(c.started_at) + o.offset_us) as local_at,
-        local_at::date as local_date
-    from candidate_zones as c
-    inner join stg_tz_offsets as o
-        on o.zone = c.zone and o.slot = epoch_us(c.started_at) // 900000000
+    inner join stg_contact_zones as z on z.contact_id = c.contact_id
 ),
 
 -- DuckDB-specific: asof joins pick the running totals strictly before the local date
