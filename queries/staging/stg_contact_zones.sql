@@ -7,12 +7,16 @@
 -- output:  contact_id, zone_rank (0 = the account's timezone), zone, local_at
 --          (TIMESTAMP, wall clock), local_date, local_time, local_isodow
 with contact_zones as (
+    select contact_id, started_at, account_timezone as zone, 0 as zone_rank
+    from stg_contacts
+    union all
     select
         contact_id,
         started_at,
-        unnest(zones) as zone,
-        generate_subscripts(zones, 1) - 1 as zone_rank
+        unnest(alt_timezones) as zone,
+        generate_subscripts(alt_timezones, 1) as zone_rank
     from stg_contacts
+    where alt_timezones is not null
 ),
 
 localized as (

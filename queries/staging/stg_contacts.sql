@@ -5,8 +5,9 @@
 -- params:  $scope_start_at (month start minus the longest look-back window),
 --          $month_start_at, $month_end_at (the month in portfolio_timezone),
 --          $portfolio_timezone
--- output:  contact columns + customer_id, regime, account_timezone, zones,
---          person_key, is_outbound, is_outbound_contact, is_call, is_connected,
+-- output:  contact columns (but is_ai_voice) + customer_id, regime,
+--          account_timezone, alt_timezones (the account's other candidate zones;
+--          stg_contact_zones has a row per contact and zone), person_key, is_outbound, is_outbound_contact, is_call, is_connected,
 --          is_conversation, is_rpc, in_month, month (first day of the contact's
 --          month in portfolio_timezone: the month its findings are filed under)
 -- definitions (RULES.md common terms, DATA_CONTRACT.md derived):
@@ -16,6 +17,8 @@
 --   rpc              = a conversation with party debtor
 --   person_key       = person_id (the debtor's customer_id when party = debtor),
 --                      else the number dialled, else the contact itself
+-- note:    no list of all the zones per contact: building and storing 10M lists
+--          cost a third of this step; the few accounts with alt_timezones carry them
 with contacts_in_scope as (
     select *
     from contacts
@@ -30,7 +33,7 @@ final as (
         a.customer_id,
         a.regime,
         a.timezone as account_timezone,
-        list_prepend(a.timezone, coalesce(a.alt_timezones, [])) as zones,
+        a.alt_timezones,
         c.person_id,
         coalesce(c.person_id, 'phone:' || c.phone_number, 'contact:' || c.contact_id)
             as person_key,
@@ -46,7 +49,6 @@ final as (
         c.outcome,
         c.purpose,
         coalesce(c.debts_discussed, []) as debts_discussed,
-        c.is_ai_voice,
         c.recording_id,
         c.note,
         c.direction = 'outbound' as is_outbound,

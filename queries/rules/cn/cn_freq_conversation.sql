@@ -15,7 +15,12 @@
 --          date in any of its own candidate zones. Order = started_at, then contact_id.
 --          Conversations before the month count toward the month's first local days.
 with conversations as (
-    select contact_id, customer_id, zones, started_at, in_month
+    select
+        contact_id,
+        customer_id,
+        list_prepend(account_timezone, coalesce(alt_timezones, [])) as zones,
+        started_at,
+        in_month
     from stg_contacts
     where is_outbound
       and is_call

@@ -22,7 +22,7 @@ with unanswered as (
             when regexp_full_match(phone_number, '[0-9+]*') then phone_number
             else translate(phone_number, ' ().-', '')
         end as number_key,
-        zones,
+        list_prepend(account_timezone, coalesce(alt_timezones, [])) as zones,
         started_at,
         in_month
     from stg_contacts

@@ -38,8 +38,9 @@ with outbound_calls as (
     select
         contact_id, account_id as debt_id, person_key, party, phone_number, call_result,
         is_connected, started_at, in_month,
-        unnest(zones) as zone,
-        generate_subscripts(zones, 1) - 1 as zone_rank
+        unnest(list_prepend(account_timezone, coalesce(alt_timezones, []))) as zone,
+        generate_subscripts(list_prepend(account_timezone, coalesce(alt_timezones, [])), 1) - 1
+            as zone_rank
     from stg_contacts
     where is_outbound
       and is_call
