@@ -19,8 +19,10 @@ largest process):
 
 Then, in this process and on the same warehouse, the reference passes the
 ratios are taken against (``benchmarks.baselines``): a bare DuckDB scan of the
-contact columns the rules read, one correct 7-in-7 window pass, one quiet-hours
-pass, and the same two checks written the plain way in polars.
+contact columns the rules read, one correct 7-in-7 window pass (the compute
+ratio's yardstick), the same 7-in-7 check done the way the toolkit's rule does
+it, one quiet-hours pass, and the two checks written the plain way in polars
+(which must be at least 3x slower than the toolkit's way).
 """
 
 from __future__ import annotations
@@ -341,14 +343,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"compute / bare scan of rule columns: {compute_seconds / scan:.1f}x")
     print(f"compute / one 7-in-7 pass:           {compute_seconds / seven:.1f}x  (target <= 8x)")
     if "polars 7-in-7 (plain)" in by:
-        rule_7 = by_name.get("US-REGF-7IN7", 0.0)
         pl7 = by["polars 7-in-7 (plain)"].seconds
+        tk7 = by["duckdb 7-in-7, toolkit's method"].seconds
         plq = by["polars quiet hours (plain)"].seconds
         dq = by["duckdb quiet hours single pass"].seconds
-        print(f"polars 7-in-7 / duckdb 7-in-7 pass:  {pl7 / seven:.1f}x  (target >= 3x)")
+        print(f"polars 7-in-7 / toolkit's method:    {pl7 / tk7:.1f}x  (target >= 3x)")
+        print(f"polars 7-in-7 / one 7-in-7 pass:     {pl7 / seven:.1f}x")
         print(f"polars quiet hours / duckdb pass:    {plq / dq:.1f}x  (target >= 3x)")
-        if rule_7:
-            print(f"polars 7-in-7 / toolkit rule US-REGF-7IN7 (all months): {pl7 / rule_7:.1f}x")
     if args.json:
         args.json.write_text(
             json.dumps(
