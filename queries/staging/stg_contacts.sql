@@ -7,7 +7,8 @@
 --          $portfolio_timezone
 -- output:  contact columns (but is_ai_voice) + customer_id, regime,
 --          account_timezone, alt_timezones (the account's other candidate zones;
---          stg_contact_zones has a row per contact and zone), person_key, is_outbound, is_outbound_contact, is_call, is_connected,
+--          stg_contact_zones has a row per contact and zone), person_key,
+--          is_outbound, is_outbound_contact, is_call, is_connected,
 --          is_conversation, is_rpc, in_month, month (first day of the contact's
 --          month in portfolio_timezone: the month its findings are filed under)
 -- definitions (RULES.md common terms, DATA_CONTRACT.md derived):
@@ -18,7 +19,8 @@
 --   person_key       = person_id (the debtor's customer_id when party = debtor),
 --                      else the number dialled, else the contact itself
 -- note:    no list of all the zones per contact: building and storing 10M lists
---          cost a third of this step; the few accounts with alt_timezones carry them
+--          cost about a fifth of this step; only the few accounts with
+--          alt_timezones carry a list
 with contacts_in_scope as (
     select *
     from contacts
