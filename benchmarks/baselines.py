@@ -72,14 +72,12 @@ where c.direction = 'outbound' and {channel}
 CALLS = "c.channel in ('call', 'ringless_voicemail')"
 CONTACTS = "c.channel <> 'letter'"
 
-SEVEN_IN_SEVEN = f"""
-with calls as (
-    select *, local_at::date - date '1970-01-01' as day_no
-    from ({LOCAL_CONTACTS.format(channel=CALLS)})
-),
+# the window itself (FACTS.md): calls per (person, debt, local day), the calls of days
+# d-6 .. d-1 from a window over the daily counts, plus the call's rank within day d
+WINDOW = """
 per_day as (
     select person_key, account_id, day_no, count(*) as n
-    from calls group by all
+    from {calls} group by all
 ),
 before as (
     select *, coalesce(sum(n) over (
@@ -88,12 +86,19 @@ before as (
     from per_day
 ),
 ranked as (
-    select b.n_before + row_number() over (
+    select c.*, b.n_before + row_number() over (
         partition by c.person_key, c.account_id, c.day_no
         order by c.started_at, c.contact_id) as n_window
-    from calls as c
+    from {calls} as c
     join before as b using (person_key, account_id, day_no)
-)
+)"""
+
+SEVEN_IN_SEVEN = f"""
+with calls as (
+    select *, local_at::date - date '1970-01-01' as day_no
+    from ({LOCAL_CONTACTS.format(channel=CALLS)})
+),
+{WINDOW.format(calls="calls")}
 select count(*) from ranked where n_window > 7
 """
 
@@ -128,23 +133,7 @@ needed_blocks as (
 candidate_calls as (
     select c.* from calls as c join needed_blocks as n using (unit_key, block_no)
 ),
-per_day as (
-    select person_key, account_id, day_no, count(*) as n
-    from candidate_calls group by all
-),
-before as (
-    select *, coalesce(sum(n) over (
-        partition by person_key, account_id order by day_no
-        range between 6 preceding and 1 preceding), 0) as n_before
-    from per_day
-),
-ranked as (
-    select c.unit_key, c.block_no, b.n_before + row_number() over (
-        partition by c.person_key, c.account_id, c.day_no
-        order by c.started_at, c.contact_id) as n_window
-    from candidate_calls as c
-    join before as b using (person_key, account_id, day_no)
-)
+{WINDOW.format(calls="candidate_calls")}
 -- only in a candidate block are all of a window's calls at hand
 select count(*)
 from ranked as r
