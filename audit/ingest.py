@@ -15,12 +15,14 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import hashlib
+import os
 import queue
 import re
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,13 +131,19 @@ class SourceFile:
     entity: str
     format: str
     encoding: str
-    sha256: str
+    sha256: str  # "" until :func:`ingest` needs it (a file loaded before is not hashed)
     size: int
     header: list[str]
     mapping: dict[str, str]  # source column -> canonical column
     profile: Profile | None = None
     separator: str = ","
     ignored_columns: list[str] = field(default_factory=list)
+    mtime_ns: int = 0
+
+    @property
+    def stamp(self) -> tuple[str, int, int]:
+        """(absolute path, size, modification time): what ``loads`` records of a file."""
+        return (str(self.path.resolve()), self.size, self.mtime_ns)
 
 
 @dataclass
@@ -147,6 +155,7 @@ class FileResult:
     rows_loaded: int = 0
     rows_rejected: int = 0
     skipped: str | None = None  # why nothing was loaded (already loaded)
+    stamped: bool = False  # skipped, but its load now records the file's time
     reject_sample: list[dict[str, Any]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     profile: str | None = None
@@ -313,13 +322,15 @@ def _plan_file(
             f"{path}: missing required column(s) {', '.join(missing)} for {ent.name} "
             f"(found: {', '.join(header) or 'no header'}); {how}"
         )
+    stat = path.stat()
     return SourceFile(
         path=path,
         entity=ent.name,
         format=fmt,
         encoding=enc if fmt == "csv" else "",
-        sha256=sha256_of(path),
-        size=path.stat().st_size,
+        sha256="",
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
         header=header,
         mapping=mapping,
         profile=profile,
@@ -768,8 +779,23 @@ def ingest(
     workdir: Path,
     progress=None,
 ) -> list[FileResult]:
-    """Load planned files in entity order; each file is one transaction."""
+    """Load planned files in entity order; each file is one transaction.
+
+    A file whose path, size and modification time match a load is not read
+    again, not even to hash it (as git's index and rsync tell unchanged files
+    apart): a monthly run finds every earlier export in its folder, and
+    hashing them all again took longer than anything else it does before the
+    metrics. Any other file is hashed, the files in parallel, and one whose
+    sha256 was loaded before (a copy, a file touched) is skipped too.
+    """
     _ensure_zone_table(con)
+    loaded = _loads_by_stamp(con)
+    unhashed = [s for s in sources if not s.sha256 and s.stamp not in loaded]
+    workers = max(1, min(len(unhashed), os.cpu_count() or 1, 4))
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # hashlib releases the GIL
+        digests = pool.map(lambda s: sha256_of(s.path), unhashed)
+        for src, digest in zip(unhashed, digests, strict=True):
+            src.sha256 = digest
     results = []
     for src in sources:
         if progress:
@@ -789,13 +815,24 @@ def _zone_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.execute("select name from _zones").fetchall()]
 
 
+# Loads whose stamp identifies their file: one modified at least 2 s before it was
+# loaded. A file changed within the clock's granularity of its load (or on a file
+# server whose clock is a little behind) could keep the stamp of the content loaded,
+# so such a load's file is hashed again, as git does with a "racily clean" file.
+STAMPED_LOADS = """
+select source_file, bytes, mtime_ns, load_id, loaded_at
+from loads
+where mtime_ns < epoch_ns(loaded_at) - 2_000_000_000"""
+
+
+def _loads_by_stamp(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int], tuple]:
+    rows = con.execute(STAMPED_LOADS).fetchall()
+    return {(path, size, mtime): (load_id, at) for path, size, mtime, load_id, at in rows}
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection, config: Config, src: SourceFile, workdir: Path
 ) -> FileResult:
-    done = con.execute(
-        "select load_id, source_file, loaded_at from loads where sha256 = $sha",
-        {"sha": src.sha256},
-    ).fetchall()
     result = FileResult(
         path=src.path,
         entity=src.entity,
@@ -803,8 +840,35 @@ def load_file(
         ignored_columns=src.ignored_columns,
         profile=src.profile.name if src.profile else None,
     )
+    path, size, mtime_ns = src.stamp
+    same = con.execute(
+        f"select load_id, loaded_at from ({STAMPED_LOADS}) "
+        "where source_file = $path and bytes = $size and mtime_ns = $mtime",
+        {"path": path, "size": size, "mtime": mtime_ns},
+    ).fetchall()
+    if same:
+        load_id, loaded_at = same[0]
+        result.skipped = (
+            f"already loaded as load {load_id} ({loaded_at:%Y-%m-%d %H:%M}); "
+            "same path, size and modification time, nothing to do"
+        )
+        return result
+    if not src.sha256:
+        src.sha256 = sha256_of(src.path)
+    done = con.execute(
+        "select load_id, source_file, loaded_at, bytes, mtime_ns from loads where sha256 = $sha",
+        {"sha": src.sha256},
+    ).fetchall()
     if done:
-        load_id, source, loaded_at = done[0]
+        load_id, source, loaded_at, loaded_size, loaded_mtime = done[0]
+        if loaded_mtime is None and (source, loaded_size) == (path, size):
+            # loaded before loads recorded file times: record it, so that the next
+            # ingest knows the file without hashing it
+            con.execute(
+                "update loads set mtime_ns = $mtime where load_id = $id",
+                {"mtime": mtime_ns, "id": load_id},
+            )
+            result.stamped = True
         result.skipped = (
             f"already loaded as load {load_id} ({source}, {loaded_at:%Y-%m-%d %H:%M}); "
             "same sha256, nothing to do"
@@ -816,11 +880,12 @@ def load_file(
         src.entity,
         read_batches(src, workdir),
         result,
-        source_file=str(src.path.resolve()),
+        source_file=path,
         sha256=src.sha256,
         file_format=src.format,
         encoding=src.encoding,
-        size=src.size,
+        size=size,
+        mtime_ns=mtime_ns,
     )
 
 
@@ -836,6 +901,7 @@ def load_batches(
     file_format: str = "frame",
     encoding: str = "",
     size: int = 0,
+    mtime_ns: int | None = None,
 ) -> FileResult:
     """Validate and load text batches of one source as one transaction."""
     entity = schema.ENTITIES[entity_name]
@@ -885,7 +951,7 @@ def load_batches(
         assert read == loaded + rejected
         con.execute(
             "insert into loads values ($load_id, $source, $entity, $sha, $read, $loaded, $rejected,"
-            " $loaded_at, $fmt, $enc, $profile, $bytes)",
+            " $loaded_at, $fmt, $enc, $profile, $bytes, $mtime_ns)",
             {
                 "load_id": load_id,
                 "source": source_file,
@@ -899,6 +965,7 @@ def load_batches(
                 "enc": encoding or None,
                 "profile": result.profile,
                 "bytes": size,
+                "mtime_ns": mtime_ns,
             },
         )
         sample = con.execute(

@@ -53,7 +53,7 @@ def ingest_paths(
             wh.root / "tmp",
             progress=lambda s: stage.advance(s.path.name),
         )
-        change.discard = all(r.skipped for r in results)
+        change.discard = all(r.skipped and not r.stamped for r in results)
         stage.detail["rows_loaded"] = sum(r.rows_loaded for r in results)
     return results
 

@@ -55,7 +55,8 @@ create table if not exists loads (
     file_format VARCHAR,
     encoding VARCHAR,
     profile VARCHAR,
-    bytes BIGINT
+    bytes BIGINT,
+    mtime_ns BIGINT
 )"""
 
 REJECTS_DDL = """
@@ -91,6 +92,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     for name in schema.LOAD_ORDER:
         con.execute(schema.table_ddl(schema.ENTITIES[name]))
     con.execute(LOADS_DDL)
+    # warehouses written before loads recorded each file's modification time
+    con.execute("alter table loads add column if not exists mtime_ns BIGINT")
     con.execute(REJECTS_DDL)
     con.execute(RUNS_DDL)
 

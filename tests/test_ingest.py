@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 from datetime import date
 from pathlib import Path
 
@@ -114,6 +115,98 @@ def test_loading_the_same_folder_twice_adds_nothing(project):
         == before
         == [(1, 2, 2)]
     )
+
+
+def _age(path: Path, seconds: int = 3600) -> int:
+    """Set a file's modification time ``seconds`` into the past; return it in ns."""
+    mtime_ns = path.stat().st_mtime_ns - seconds * 1_000_000_000
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+    return mtime_ns
+
+
+def _no_hashing(path):
+    raise AssertionError(f"{path} was hashed")
+
+
+def test_an_export_loaded_before_is_not_read_again(project, monkeypatch):
+    accounts = write(project / "ex" / "accounts.csv", ACCOUNTS)
+    contacts = write(
+        project / "ex" / "contacts_2026-10.csv",
+        CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n",
+    )
+    _age(accounts)
+    _age(contacts)
+    assert audit(project, "ingest", str(project / "ex")).exit_code == EXIT_OK
+    stamps = query(project, "select source_file, bytes, mtime_ns from loads order by 1")
+    assert stamps == [
+        (str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in (accounts, contacts)
+    ]
+    # same path, size and modification time: skipped without reading a byte
+    monkeypatch.setattr("audit.ingest.sha256_of", _no_hashing)
+    second = audit(project, "ingest", str(project / "ex"))
+    assert second.exit_code == EXIT_OK, second.output
+    assert second.stderr.count("same path, size and modification time, nothing to do") == 2
+    assert query(project, "select count(*) from loads") == [(2,)]
+
+
+def test_a_touched_export_is_hashed_and_skipped_by_its_sha256(project):
+    path = write(project / "ex" / "accounts.csv", ACCOUNTS)
+    _age(path)
+    audit(project, "ingest", str(path))
+    os.utime(path)  # modified now, same content
+    second = audit(project, "ingest", str(path))
+    assert second.exit_code == EXIT_OK
+    assert "same sha256, nothing to do" in second.stderr
+    assert query(project, "select count(*) from loads") == [(1,)]
+
+
+def test_a_file_changed_within_seconds_of_its_load_is_read_again(project):
+    # the stamp of a file modified within 2 s before its load does not identify it: a
+    # change right after the load could keep size and time (coarse file system clocks)
+    write(project / "ex" / "accounts.csv", ACCOUNTS)
+    path = write(
+        project / "ex" / "contacts_2026-10.csv",
+        CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n",
+    )
+    audit(project, "ingest", str(project / "ex"))
+    mtime_ns = path.stat().st_mtime_ns
+    write(
+        path,
+        CONTACTS_HEADER + "K2,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n",
+    )
+    os.utime(path, ns=(mtime_ns, mtime_ns))  # same size, same time, new content
+    assert audit(project, "ingest", str(path)).exit_code == EXIT_OK
+    assert query(project, "select contact_id from contacts order by 1") == [("K1",), ("K2",)]
+
+
+def test_a_load_recorded_without_the_file_time_gets_it_once(project, monkeypatch):
+    path = write(project / "ex" / "accounts.csv", ACCOUNTS)
+    _age(path)
+    audit(project, "ingest", str(path))
+    # as a warehouse written before loads recorded file times
+    con = duckdb.connect(str(project / "warehouse" / "current.duckdb"))
+    con.execute("update loads set mtime_ns = null")
+    con.close()
+    second = audit(project, "ingest", str(path))  # hashed: same sha256, time recorded
+    assert "same sha256, nothing to do" in second.stderr
+    assert query(project, "select mtime_ns from loads") == [(path.stat().st_mtime_ns,)]
+    monkeypatch.setattr("audit.ingest.sha256_of", _no_hashing)
+    third = audit(project, "ingest", str(path))
+    assert "same path, size and modification time" in third.stderr
+
+
+def test_a_warehouse_without_file_times_gets_the_column(tmp_path):
+    from audit import warehouse
+
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute(warehouse.LOADS_DDL.replace(",\n    mtime_ns BIGINT", ""))
+    con.execute(
+        "insert into loads values (1, '/x/accounts.csv', 'accounts', 'ab', 2, 2, 0, now(), "
+        "'csv', 'utf-8', null, 10)"
+    )
+    warehouse.create_schema(con)
+    assert con.execute("select load_id, mtime_ns from loads").fetchall() == [(1, None)]
+    assert con.execute("select column_name from (describe loads)").fetchall()[-1] == ("mtime_ns",)
 
 
 def test_a_changed_file_with_the_same_name_is_a_new_load(project):
