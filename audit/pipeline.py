@@ -373,10 +373,19 @@ def _months_to_evaluate(con, month: date) -> dict[date, int]:
     evaluated = (
         "and month not in (select month from rule_months)" if _has_table(con, "rule_months") else ""
     )
+    # counted per 15-minute slot first: a month starts on a slot boundary in every
+    # zone, so only the slots go through the zone (every contact took 1.7 s at 10M)
     rows = con.execute(
         f"""
-        select date_trunc('month', started_at)::date as month, count(*) as contacts
-        from contacts
+        with slots as (
+            select epoch_us(started_at) // 900000000 as slot, count(*) as contacts
+            from contacts
+            group by all
+        )
+        select
+            date_trunc('month', make_timestamptz(slot * 900000000))::date as month,
+            sum(contacts)::bigint as contacts
+        from slots
         group by all
         having month < $month {evaluated}
            or month = $month
