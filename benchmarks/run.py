@@ -270,8 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     stage_secs = {r["stage"]: r["seconds"] for r in comp.log if r.get("event") == "stage_finished"}
     steps = [r for r in comp.log if r.get("event") == "step_finished"]
     compute_seconds = stage_secs.get("metrics", 0) + stage_secs.get("rules", 0)
+    # the rest of the stage: start-up, the exports check, copying and sealing the version
+    around = comp.seconds - compute_seconds
     comp.note = (
         f"metrics {stage_secs.get('metrics', 0):.1f} s + rules {stage_secs.get('rules', 0):.1f} s"
+        f" + {around:.1f} s around them"
     )
 
     # 4. reports
