@@ -789,7 +789,7 @@ def ingest(
     sha256 was loaded before (a copy, a file touched) is skipped too.
     """
     _ensure_zone_table(con)
-    loaded = _loads_by_stamp(con)
+    loaded = _stamps_loaded(con)
     unhashed = [s for s in sources if not s.sha256 and s.stamp not in loaded]
     workers = max(1, min(len(unhashed), os.cpu_count() or 1, 4))
     with ThreadPoolExecutor(max_workers=workers) as pool:  # hashlib releases the GIL
@@ -825,9 +825,9 @@ from loads
 where mtime_ns < epoch_ns(loaded_at) - 2_000_000_000"""
 
 
-def _loads_by_stamp(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int], tuple]:
-    rows = con.execute(STAMPED_LOADS).fetchall()
-    return {(path, size, mtime): (load_id, at) for path, size, mtime, load_id, at in rows}
+def _stamps_loaded(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, int]]:
+    rows = con.execute(f"select source_file, bytes, mtime_ns from ({STAMPED_LOADS})").fetchall()
+    return set(rows)
 
 
 def load_file(
