@@ -133,6 +133,14 @@ def run_stage(name: str, argv: list[str], cwd: Path, env: dict | None = None) ->
     return Stage(name, seconds, peak_bytes / 2**20, log=log)
 
 
+def reusable(exports: Path, n_tiles: int) -> bool:
+    """Generated exports complete for this size: the marker and, above one piece, every
+    copy (a folder whose copies were removed to free disk must not pass for 100M)."""
+    if not (exports / ".complete").exists():
+        return False
+    return n_tiles == 1 or all((exports / f"tile_{k}").is_dir() for k in range(n_tiles))
+
+
 def _audit(*args: str) -> list[str]:
     return [sys.executable, "-m", "audit", *args]
 
@@ -194,12 +202,12 @@ def main(argv: list[str] | None = None) -> int:
 
     # 1. generate
     marker = exports / ".complete"
-    if args.reuse and marker.exists():
+    n_tiles = max(1, -(-args.contacts // args.tile))
+    if args.reuse and reusable(exports, n_tiles):
         print(f"reusing the exports in {exports}")
     else:
         shutil.rmtree(root, ignore_errors=True)
         exports.mkdir(parents=True)
-        n_tiles = max(1, -(-args.contacts // args.tile))
         piece = exports / "tile_0" if n_tiles > 1 else exports
         gen = run_stage(
             "generate",

@@ -112,3 +112,17 @@ def test_copies_rename_every_id_and_load_without_rejects(tmp_path):
         "and (a.account_id like '%-T1') <> (b.account_id like '%-T1')"
     ).fetchall()[0][0]
     assert shared == 0
+
+
+def test_exports_are_reused_only_when_every_copy_is_there(tmp_path):
+    from benchmarks.run import reusable
+
+    exports = tmp_path / "exports"
+    (exports / "tile_0").mkdir(parents=True)
+    assert not reusable(exports, 1)  # no marker: generation did not finish
+    (exports / ".complete").touch()
+    assert reusable(exports, 1)
+    assert not reusable(exports, 3)  # copies 1 and 2 removed
+    (exports / "tile_1").mkdir()
+    (exports / "tile_2").mkdir()
+    assert reusable(exports, 3)
