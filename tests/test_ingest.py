@@ -20,12 +20,19 @@ A2,C2,600,2026-02-01,us_regf,America/New_York
 """
 
 CONTACTS_HEADER = "contact_id,account_id,party,channel,direction,started_at,call_result,note\n"
+ONE_CONTACT = CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n"
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def one_contact_exports(project: Path) -> tuple[Path, Path]:
+    """ex/accounts.csv and ex/contacts_2026-10.csv with one contact, K1, on account A1."""
+    accounts = write(project / "ex" / "accounts.csv", ACCOUNTS)
+    return accounts, write(project / "ex" / "contacts_2026-10.csv", ONE_CONTACT)
 
 
 @pytest.fixture
@@ -92,11 +99,7 @@ def test_malformed_contact_rows_are_rejected_with_reasons(project):
 
 
 def test_loading_the_same_folder_twice_adds_nothing(project):
-    write(project / "ex" / "accounts.csv", ACCOUNTS)
-    write(
-        project / "ex" / "contacts_2026-10.csv",
-        CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n",
-    )
+    one_contact_exports(project)
     assert audit(project, "ingest", str(project / "ex")).exit_code == EXIT_OK
     before = query(
         project,
@@ -129,11 +132,7 @@ def _no_hashing(path):
 
 
 def test_an_export_loaded_before_is_not_read_again(project, monkeypatch):
-    accounts = write(project / "ex" / "accounts.csv", ACCOUNTS)
-    contacts = write(
-        project / "ex" / "contacts_2026-10.csv",
-        CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n",
-    )
+    accounts, contacts = one_contact_exports(project)
     _age(accounts)
     _age(contacts)
     assert audit(project, "ingest", str(project / "ex")).exit_code == EXIT_OK
@@ -163,11 +162,7 @@ def test_a_touched_export_is_hashed_and_skipped_by_its_sha256(project):
 def test_a_file_changed_within_seconds_of_its_load_is_read_again(project):
     # the stamp of a file modified within 2 s before its load does not identify it: a
     # change right after the load could keep size and time (coarse file system clocks)
-    write(project / "ex" / "accounts.csv", ACCOUNTS)
-    path = write(
-        project / "ex" / "contacts_2026-10.csv",
-        CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n",
-    )
+    _, path = one_contact_exports(project)
     audit(project, "ingest", str(project / "ex"))
     mtime_ns = path.stat().st_mtime_ns
     write(
@@ -210,17 +205,9 @@ def test_a_warehouse_without_file_times_gets_the_column(tmp_path):
 
 
 def test_a_changed_file_with_the_same_name_is_a_new_load(project):
-    write(project / "ex" / "accounts.csv", ACCOUNTS)
-    path = write(
-        project / "ex" / "contacts_2026-10.csv",
-        CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n",
-    )
+    _, path = one_contact_exports(project)
     audit(project, "ingest", str(project / "ex"))
-    write(
-        path,
-        CONTACTS_HEADER + "K1,A1,debtor,call,outbound,2026-10-03 10:15:00,answered,\n"
-        "K2,A1,debtor,call,outbound,2026-10-04 10:15:00,answered,\n",
-    )
+    write(path, ONE_CONTACT + "K2,A1,debtor,call,outbound,2026-10-04 10:15:00,answered,\n")
     result = audit(project, "ingest", str(path))
     assert result.exit_code == EXIT_REJECTED_ROWS
     assert query(project, "select count(*) from loads where entity = 'contacts'") == [(2,)]
