@@ -10,10 +10,22 @@ month from the first month with data through ``through_month``.
 All work is set-based SQL; Python only binds parameters and times the steps.
 Parameters come from the configuration (``[metrics]`` and
 ``portfolio.portfolio_timezone``) and are recorded in ``metric_params``.
+
+account_month is the costly step (every account, every month since the oldest
+origination) and is extended rather than recomputed when it can be: the table
+``account_month_basis`` records what the stored account_month was computed
+from (the code of its queries, its parameters, its months and the last load it
+saw). When they match, a schedule account none of whose inputs changed since
+keeps its stored rows and only gets rows for the new months, computed from its
+stored state at the last month; every other account is computed in full
+(``account_month_seeds`` picks the accounts kept). The result is the table a
+full computation gives. The rate tables are always recomputed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +34,7 @@ from typing import Any
 
 import duckdb
 
-from audit import queries
+from audit import queries, warehouse
 from audit.config import Config
 
 
@@ -59,6 +71,35 @@ class StepResult:
     name: str
     rows: int
     seconds: float
+    note: str = ""  # how account_month was computed
+
+
+# the queries whose text decides the stored account_month rows
+ACCOUNT_MONTH_QUERIES = (
+    "metric_accounts",
+    "metric_months",
+    "metric_tz_offsets",
+    "metric_buckets",
+    "metric_payments",
+    "account_month_seeds",
+    "account_month",
+)
+
+SEEDS_TABLE = """
+create or replace temp table account_month_seeds (
+    account_key integer, account_id varchar,
+    cum_due decimal(18, 2), cum_paid decimal(18, 2), total_due decimal(18, 2)
+)"""
+
+BASIS_TABLE = """
+create or replace table account_month_basis as
+select
+    $basis::varchar as basis_sha256,
+    min(month) as first_month,
+    max(month) as last_month,
+    (select coalesce(max(load_id), 0) from loads)::integer as last_load_id,
+    now() as computed_at
+from metric_months"""
 
 
 def first_of_month(day: date) -> date:
@@ -97,7 +138,71 @@ def compute(
         if progress:
             progress(step)
         started = time.perf_counter()
-        queries.materialize(con, step.name, step.name, params, temp=step.temp)
+        note = ""
+        if step.name == "account_month":
+            note = _account_month(con, params)
+        else:
+            queries.materialize(con, step.name, step.name, params, temp=step.temp)
         rows = con.execute(f"select count(*) from {step.name}").fetchall()[0][0]
-        results.append(StepResult(step.name, rows, time.perf_counter() - started))
+        results.append(StepResult(step.name, rows, time.perf_counter() - started, note))
     return results
+
+
+def _basis_sha(params: dict[str, Any]) -> str:
+    """What the stored rows depend on besides the data: query texts and parameters."""
+    basis = {
+        "queries": {name: queries.text(name) for name in ACCOUNT_MONTH_QUERIES},
+        "params": {k: params[k] for k in ("portfolio_timezone", "bucket_edges", "default_dpd")},
+    }
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+
+
+def _stored_basis(con: duckdb.DuckDBPyConnection, basis_sha: str) -> tuple[date, int] | None:
+    """(last month, last load seen) of the stored account_month when it can be extended."""
+    if not (
+        warehouse.has_table(con, "account_month_basis")
+        and warehouse.has_table(con, "account_month")
+    ):
+        return None
+    row = con.execute(
+        "select b.last_month, b.last_load_id from account_month_basis as b "
+        "where b.basis_sha256 = $sha "
+        "and b.first_month = (select min(month) from metric_months) "
+        "and b.last_month <= (select max(month) from metric_months)",
+        {"sha": basis_sha},
+    ).fetchall()
+    return row[0] if row else None
+
+
+def _account_month(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> str:
+    """Materialize account_month, extending the stored table when it can; say how."""
+    basis_sha = _basis_sha(params)
+    stored = _stored_basis(con, basis_sha)
+    seed_month = stored[0] if stored else None
+    if stored is None:
+        queries.execute(con, SEEDS_TABLE)
+    else:
+        seed_params = {**params, "seed_month": seed_month, "watermark": stored[1]}
+        queries.materialize(
+            con, "account_month_seeds", "account_month_seeds", seed_params, temp=True
+        )
+    sql = queries.select_sql("account_month")
+    month_params = {**params, "seed_month": seed_month}
+    if seed_month is None:
+        queries.materialize(con, "account_month", "account_month", month_params)
+        note = "computed in full"
+    else:
+        kept = con.execute("select count(*) from account_month_seeds").fetchall()[0][0]
+        # every account not kept is computed again from its first month
+        queries.execute(
+            con,
+            "delete from account_month as m where not exists "
+            "(select 1 from account_month_seeds as k where k.account_id = m.account_id)",
+        )
+        queries.execute(
+            con, f"insert into account_month by name\n{sql}", month_params, "account_month"
+        )
+        note = f"extended from {seed_month:%Y-%m}: {kept} accounts kept their stored rows"
+    queries.execute(con, BASIS_TABLE, {"basis": basis_sha})
+    con.execute("drop table account_month_seeds")
+    return note

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from audit import __version__, ingest, outputs, rules
+from audit import __version__, ingest, outputs, rules, warehouse
 from audit.config import Config
 from audit.errors import AuditError
 from audit.progress import Progress
@@ -236,7 +236,12 @@ def _run_locked(
                 con, config, through, progress=lambda step: stage.advance(step.name)
             )
             for step in steps:
-                stage.step(step.name, step.seconds, rows=step.rows)
+                stage.step(
+                    step.name,
+                    step.seconds,
+                    rows=step.rows,
+                    **({"how": step.note} if step.note else {}),
+                )
             stage.detail["tables"] = len(steps)
 
         # 3. conduct rules: this month, plus earlier months never evaluated
@@ -371,7 +376,9 @@ def _months_to_evaluate(con, month: date) -> dict[date, int]:
     """``month`` and every earlier month with contacts that no run has evaluated yet,
     oldest first, with the contacts each holds (spans are cut by size)."""
     evaluated = (
-        "and month not in (select month from rule_months)" if _has_table(con, "rule_months") else ""
+        "and month not in (select month from rule_months)"
+        if warehouse.has_table(con, "rule_months")
+        else ""
     )
     # counted per 15-minute slot first: a month starts on a slot boundary in every
     # zone, so only the slots go through the zone (every contact took 1.7 s at 10M)
@@ -396,16 +403,6 @@ def _months_to_evaluate(con, month: date) -> dict[date, int]:
     found = dict(rows)  # oldest first; ``month`` is the latest
     found.setdefault(month, 0)
     return found
-
-
-def _has_table(con, name: str) -> bool:
-    return bool(
-        con.execute(
-            "select 1 from information_schema.tables where table_name = $n "
-            "and table_catalog = current_database()",
-            {"n": name},
-        ).fetchall()
-    )
 
 
 def _month_totals(con, month: date) -> tuple[int, int, float | None]:

@@ -111,6 +111,17 @@ def configure(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.execute(f"set temp_directory = '{_sql_str(str(temp))}'")
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the connection's database has a table (not a temp one) named ``name``."""
+    return bool(
+        con.execute(
+            "select 1 from information_schema.tables where table_name = $n "
+            "and table_catalog = current_database()",
+            {"n": name},
+        ).fetchall()
+    )
+
+
 def _sql_str(text: str) -> str:
     return text.replace("'", "''")
 

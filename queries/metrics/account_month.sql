@@ -5,8 +5,9 @@
 -- grain:   account x month; month = first day, the state is as of E (end of
 --          the month's last day, portfolio_timezone)
 -- inputs:  metric_accounts, installments, account_snapshots, metric_months,
---          metric_payments, metric_buckets
--- params:  $bucket_edges (INTEGER[]), $default_dpd (INTEGER)
+--          metric_payments, metric_buckets, account_month_seeds
+-- params:  $bucket_edges (INTEGER[]), $default_dpd (INTEGER), $seed_month (DATE
+--          or null: the month of the seeds' state)
 -- output:  account_id, month, dpd, bucket, overdue_amount,
 --          outstanding_balance, paid_in_month, is_closed, is_default (the
 --          DATA_CONTRACT columns), then month_end, source ('schedule' |
@@ -31,6 +32,11 @@
 --          that sets dpd is the first one whose cumulative due exceeds
 --          cum_paid: one ASOF join from cum_paid to the ladder of cumulative
 --          due finds it for every account-month at once.
+-- seeds:   an account in account_month_seeds (empty on a full computation) is
+--          computed from its state at $seed_month instead of from its first
+--          month: that state stands for every flow up to $seed_month, only
+--          later months get rows (its earlier rows are already stored), and
+--          the seed's own row gives the first later month its state at S.
 with calendar as (
     select
         min(month) as first_month,
@@ -41,9 +47,15 @@ with calendar as (
 
 schedule_accounts as (
     -- the calendar starts no later than any schedule account's origination month
-    select a.account_key, a.account_id, a.origination_month as first_row_month, a.total_due
+    select
+        a.account_key,
+        a.account_id,
+        a.origination_month as first_row_month,
+        a.total_due,
+        k.account_key is not null as seeded
     from metric_accounts as a
     cross join calendar as c
+    left join account_month_seeds as k on k.account_key = a.account_key
     where a.source = 'schedule'
       and a.origination_date <= c.last_month_end
 ),
@@ -67,14 +79,24 @@ flows as (
     -- one zero row per account-month, so that every month gets a row
     select
         s.account_key,
-        unnest(generate_series(s.first_row_month, c.last_month, interval 1 month))::date
-            as month,
+        unnest(generate_series(
+            case
+                when s.seeded then (date_trunc('month', $seed_month::date) + interval 1 month)::date
+                else s.first_row_month
+            end,
+            c.last_month,
+            interval 1 month
+        ))::date as month,
         0::decimal(18, 2) as due,
         0::decimal(18, 2) as paid,
         0::decimal(18, 2) as paid_in_month,
         s.total_due
     from schedule_accounts as s
     cross join calendar as c
+    union all
+    -- a seeded account's state at $seed_month holds everything due and paid by then
+    select k.account_key, $seed_month::date, k.cum_due, k.cum_paid, 0, k.total_due
+    from account_month_seeds as k
     union all
     -- an instalment due before the account's first month counts from that month
     select
@@ -88,6 +110,7 @@ flows as (
     inner join schedule_accounts as s on s.account_id = i.account_id
     cross join calendar as c
     where i.due_date <= c.last_month_end
+      and (not s.seeded or i.due_date > last_day($seed_month::date))
     union all
     -- a payment dated before the account's first month counts in cum_paid from
     -- that month on, but in no month's paid_in_month
@@ -102,6 +125,7 @@ flows as (
     inner join schedule_accounts as s on s.account_key = p.account_key
     cross join calendar as c
     where p.paid_date <= c.last_month_end
+      and (not s.seeded or p.paid_date > last_day($seed_month::date))
 ),
 
 monthly as (
@@ -273,6 +297,9 @@ final as (
     inner join metric_accounts as a on a.account_key = s.account_key
     inner join metric_buckets as b on b.bucket_order = s.bucket_order
     left join metric_buckets as sb on sb.bucket_order = s.start_bucket_order
+    left join account_month_seeds as k on k.account_key = s.account_key
+    -- a seeded account's rows up to $seed_month are stored already
+    where k.account_key is null or s.month > $seed_month::date
 )
 
 select * from final
