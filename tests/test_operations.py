@@ -211,3 +211,31 @@ def test_alert_threshold_exit_code(tmp_path, exports):
     assert result.returncode == EXIT_VIOLATIONS_ABOVE_THRESHOLD, result.stderr
     assert '"event": "run_finished"' in result.stderr
     assert (project / "warehouse" / "current.duckdb").exists()
+
+
+def test_a_later_run_extends_account_month_to_what_one_run_computes(tmp_path, exports):
+    # next month's exports bring October's contacts and two payments of one account:
+    # one dated in August (a month the first run stored: the account is computed
+    # again) and one in October (a new month)
+    payments = (
+        "payment_id,account_id,paid_at,amount,channel\n"
+        "PMLATE0001,A0000010,2026-08-15T10:00:00+08:00,50.00,bank_transfer\n"
+        "PMLATE0002,A0000010,2026-10-20T10:00:00+08:00,30.00,bank_transfer\n"
+    )
+    later = new_project(tmp_path / "later", exports, months=["2026-08", "2026-09"])
+    assert audit(later, "run", "--month", "2026-09", "--no-report").returncode == EXIT_OK
+    shutil.copy(exports / "contacts_2026-10.csv", later / "exports")
+    (later / "exports" / "payments_2026-10.csv").write_text(payments, encoding="utf-8")
+    result = audit(later, "run", "--month", "2026-10", "--no-report")
+    assert result.returncode == EXIT_OK, result.stderr
+    assert '"how": "extended from 2026-09: ' in result.stderr
+
+    once = new_project(tmp_path / "once", exports)
+    (once / "exports" / "payments_2026-10.csv").write_text(payments, encoding="utf-8")
+    result = audit(once, "run", "--month", "2026-10", "--no-report")
+    assert result.returncode == EXIT_OK, result.stderr
+    assert '"how": "computed in full"' in result.stderr
+
+    got, expected = snapshot(later), snapshot(once)
+    for table in ("account_month", "roll_rates", "recovery", "contact_activity"):
+        assert got[table] == expected[table], table
