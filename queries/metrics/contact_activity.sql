@@ -68,23 +68,27 @@ counts as (
     group by all
 ),
 
+accounts_per_agency as (
+    -- one row per account and agency value (the portfolio cut counts from these rows,
+    -- a quarter of the contacts, instead of from the contacts again)
+    select month, agency_value, account_id, bool_or(is_rpc) as has_rpc
+    from outbound
+    group by all
+),
+
 accounts_per_cut as (
     -- distinct accounts: one row per account and cut value, then plain counts
     select month, 'portfolio' as dimension, 'ALL' as dimension_value,
         count(*) as accounts_attempted, count(*) filter (where has_rpc) as accounts_with_rpc
     from (
-        select month, account_id, bool_or(is_rpc) as has_rpc
-        from outbound
+        select month, account_id, bool_or(has_rpc) as has_rpc
+        from accounts_per_agency
         group by all
     )
     group by all
     union all
     select month, 'agency', agency_value, count(*), count(*) filter (where has_rpc)
-    from (
-        select month, agency_value, account_id, bool_or(is_rpc) as has_rpc
-        from outbound
-        group by all
-    )
+    from accounts_per_agency
     group by all
     union all
     select month, 'collector', collector_value, count(*), count(*) filter (where has_rpc)
