@@ -21,13 +21,22 @@ with outbound as (
       and month in (select month from eval_months)
 ),
 
+-- one row per account, regime and agency: the agency cut counts its rows, the portfolio
+-- cut its distinct accounts (a fraction of the contacts, which it would otherwise read
+-- again)
+accounts_per_agency as (
+    select month, regime, agency, account_id, count(*) as contacts
+    from outbound
+    group by all
+),
+
 denominators as (
     select month, regime, 'portfolio' as dimension, 'ALL' as dimension_value,
-        count(*) as contacts, count(distinct account_id) as accounts
-    from outbound group by all
+        sum(contacts) as contacts, count(distinct account_id) as accounts
+    from accounts_per_agency group by all
     union all
-    select month, regime, 'agency', agency, count(*), count(distinct account_id)
-    from outbound group by all
+    select month, regime, 'agency', agency, sum(contacts), count(*)
+    from accounts_per_agency group by all
     union all
     select month, regime, 'collector', collector, count(*), count(distinct account_id)
     from outbound group by all
