@@ -795,13 +795,20 @@ def test_uncertified_collectors_by_local_date(con, config):
         [
             unanswered("expired_day_before", "2026-10-05 10:00:00", collector_id="K_until_oct04"),
             unanswered("last_certified_day", "2026-10-05 23:59:59", collector_id="K_until_oct05"),
+            # midnight in Shanghai is still 5 October in UTC: the local date counts
+            unanswered("first_day_after", "2026-10-06 00:00:00", collector_id="K_until_oct05"),
             unanswered("never_certified", "2026-10-05 10:00:00", collector_id="K_never"),
             unanswered("unknown_collector", "2026-10-05 10:00:00", collector_id="K_missing"),
             contact("automated_sms", "2026-10-05 10:00:00", channel="sms", call_result="sent"),
         ],
     )
     got = violations(con, config, "CN-UNCERTIFIED")
-    assert sorted(got) == ["expired_day_before", "never_certified", "unknown_collector"]
+    assert sorted(got) == [
+        "expired_day_before",
+        "first_day_after",
+        "never_certified",
+        "unknown_collector",
+    ]
     assert got["unknown_collector"]["detail"] == "K_missing"
 
 

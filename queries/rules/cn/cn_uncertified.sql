@@ -12,11 +12,18 @@
 --          Every contact with a collector_id is assessed (any channel, direction and
 --          purpose); a contact with no collector_id (e.g. an automated SMS) is not.
 with staffed_contacts as (
-    select contact_id, collector_id
-    from stg_contacts
-    where in_month
-      and list_contains($regimes, regime)
-      and collector_id is not null
+    select
+        s.contact_id, s.collector_id, k.collector_id is not null as is_known, k.certified_until
+    from stg_contacts as s
+    left join collectors as k on k.collector_id = s.collector_id
+    where s.in_month
+      and list_contains($regimes, s.regime)
+      and s.collector_id is not null
+      -- local dates lie within a day of the UTC date in every zone: a certificate
+      -- valid on the UTC date + 1 covers the contact whatever its zone
+      and (k.collector_id is null
+        or k.certified_until is null
+        or k.certified_until < timezone('UTC', s.started_at)::date + 1)
 ),
 
 certification as (
@@ -27,11 +34,10 @@ certification as (
         z.zone,
         z.local_at,
         z.local_date,
-        k.collector_id is not null as is_known,
-        k.certified_until
+        s.is_known,
+        s.certified_until
     from staffed_contacts as s
     inner join stg_contact_zones as z on z.contact_id = s.contact_id
-    left join collectors as k on k.collector_id = s.collector_id
 ),
 
 final as (
