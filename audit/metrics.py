@@ -11,15 +11,22 @@ All work is set-based SQL; Python only binds parameters and times the steps.
 Parameters come from the configuration (``[metrics]`` and
 ``portfolio.portfolio_timezone``) and are recorded in ``metric_params``.
 
-account_month is the costly step (every account, every month since the oldest
-origination) and is extended rather than recomputed when it can be: the table
-``account_month_basis`` records what the stored account_month was computed
-from (the code of its queries, its parameters, its months and the last load it
-saw). When they match, a schedule account none of whose inputs changed since
-keeps its stored rows and only gets rows for the new months, computed from its
-stored state at the last month; every other account is computed in full
-(``account_month_seeds`` picks the accounts kept). The result is the table a
-full computation gives. The rate tables are always recomputed.
+Two steps read every month of history and are extended rather than recomputed
+when they can be: account_month (every account at every month end since the
+oldest origination) and contact_activity (every contact). ``metric_basis``
+records, per step, what its stored table was computed from: the text of its
+queries, its parameters, its months and the last load it saw. When that still
+holds, only what input loaded since can have changed is computed again:
+
+- account_month: a schedule account none of whose inputs changed keeps its
+  stored rows and only gets rows for the new months, computed from its stored
+  state at the last month; every other account is computed in full
+  (``account_month_seeds`` picks the accounts kept);
+- contact_activity: the new months and the months of contacts loaded since
+  (``contact_activity_months``).
+
+Canonical tables only grow, so the result is the table a full computation
+gives. The other tables are always recomputed (they read these two).
 """
 
 from __future__ import annotations
@@ -74,16 +81,32 @@ class StepResult:
     note: str = ""  # how account_month was computed
 
 
-# the queries whose text decides the stored account_month rows
-ACCOUNT_MONTH_QUERIES = (
-    "metric_accounts",
-    "metric_months",
-    "metric_tz_offsets",
-    "metric_buckets",
-    "metric_payments",
-    "account_month_seeds",
-    "account_month",
-)
+@dataclass(frozen=True)
+class Basis:
+    """What an extended step's stored rows depend on besides the data."""
+
+    queries: tuple[str, ...]  # whose text
+    params: tuple[str, ...]  # which parameters
+
+
+EXTENDED: dict[str, Basis] = {
+    "account_month": Basis(
+        (
+            "metric_accounts",
+            "metric_months",
+            "metric_tz_offsets",
+            "metric_buckets",
+            "metric_payments",
+            "account_month_seeds",
+            "account_month",
+        ),
+        ("portfolio_timezone", "bucket_edges", "default_dpd"),
+    ),
+    "contact_activity": Basis(
+        ("metric_months", "metric_tz_offsets", "contact_activity_months", "contact_activity"),
+        ("portfolio_timezone",),
+    ),
+}
 
 SEEDS_TABLE = """
 create or replace temp table account_month_seeds (
@@ -92,13 +115,24 @@ create or replace temp table account_month_seeds (
 )"""
 
 BASIS_TABLE = """
-create or replace table account_month_basis as
+create table if not exists metric_basis (
+    step varchar primary key,
+    basis_sha256 varchar,
+    first_month date,
+    last_month date,
+    last_load_id integer,
+    computed_at timestamptz
+)"""
+
+RECORD_BASIS = """
+insert or replace into metric_basis
 select
-    $basis::varchar as basis_sha256,
-    min(month) as first_month,
-    max(month) as last_month,
-    (select coalesce(max(load_id), 0) from loads)::integer as last_load_id,
-    now() as computed_at
+    $step,
+    $basis,
+    min(month),
+    max(month),
+    (select coalesce(max(load_id), 0) from loads)::integer,
+    now()
 from metric_months"""
 
 
@@ -139,8 +173,8 @@ def compute(
             progress(step)
         started = time.perf_counter()
         note = ""
-        if step.name == "account_month":
-            note = _account_month(con, params)
+        if step.name in EXTENDED:
+            note = _extend(con, step.name, params)
         else:
             queries.materialize(con, step.name, step.name, params, temp=step.temp)
         rows = con.execute(f"select count(*) from {step.name}").fetchall()[0][0]
@@ -148,36 +182,42 @@ def compute(
     return results
 
 
-def _basis_sha(params: dict[str, Any]) -> str:
-    """What the stored rows depend on besides the data: query texts and parameters."""
-    basis = {
-        "queries": {name: queries.text(name) for name in ACCOUNT_MONTH_QUERIES},
-        "params": {k: params[k] for k in ("portfolio_timezone", "bucket_edges", "default_dpd")},
+def _basis_sha(step: str, params: dict[str, Any]) -> str:
+    basis = EXTENDED[step]
+    text = {
+        "queries": {name: queries.text(name) for name in basis.queries},
+        "params": {k: params[k] for k in basis.params},
     }
-    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(text, sort_keys=True).encode()).hexdigest()
 
 
-def _stored_basis(con: duckdb.DuckDBPyConnection, basis_sha: str) -> tuple[date, int] | None:
-    """(last month, last load seen) of the stored account_month when it can be extended."""
-    if not (
-        warehouse.has_table(con, "account_month_basis")
-        and warehouse.has_table(con, "account_month")
-    ):
+def _stored_basis(con: duckdb.DuckDBPyConnection, step: str, sha: str) -> tuple[date, int] | None:
+    """(last month, last load seen) of the step's stored table when it can be extended."""
+    if not (warehouse.has_table(con, "metric_basis") and warehouse.has_table(con, step)):
         return None
     row = con.execute(
-        "select b.last_month, b.last_load_id from account_month_basis as b "
-        "where b.basis_sha256 = $sha "
+        "select b.last_month, b.last_load_id from metric_basis as b "
+        "where b.step = $step and b.basis_sha256 = $sha "
         "and b.first_month = (select min(month) from metric_months) "
         "and b.last_month <= (select max(month) from metric_months)",
-        {"sha": basis_sha},
+        {"step": step, "sha": sha},
     ).fetchall()
     return row[0] if row else None
 
 
-def _account_month(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> str:
-    """Materialize account_month, extending the stored table when it can; say how."""
-    basis_sha = _basis_sha(params)
-    stored = _stored_basis(con, basis_sha)
+def _extend(con: duckdb.DuckDBPyConnection, step: str, params: dict[str, Any]) -> str:
+    """Materialize an extended step, from its stored table when it can; say how."""
+    sha = _basis_sha(step, params)
+    stored = _stored_basis(con, step, sha)
+    note = (_account_month if step == "account_month" else _contact_activity)(con, params, stored)
+    queries.execute(con, BASIS_TABLE)
+    queries.execute(con, RECORD_BASIS, {"step": step, "basis": sha})
+    return note
+
+
+def _account_month(
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], stored: tuple[date, int] | None
+) -> str:
     seed_month = stored[0] if stored else None
     if stored is None:
         queries.execute(con, SEEDS_TABLE)
@@ -186,7 +226,6 @@ def _account_month(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> st
         queries.materialize(
             con, "account_month_seeds", "account_month_seeds", seed_params, temp=True
         )
-    sql = queries.select_sql("account_month")
     month_params = {**params, "seed_month": seed_month}
     if seed_month is None:
         queries.materialize(con, "account_month", "account_month", month_params)
@@ -199,10 +238,41 @@ def _account_month(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> st
             "delete from account_month as m where not exists "
             "(select 1 from account_month_seeds as k where k.account_id = m.account_id)",
         )
-        queries.execute(
-            con, f"insert into account_month by name\n{sql}", month_params, "account_month"
-        )
+        _insert(con, "account_month", month_params)
         note = f"extended from {seed_month:%Y-%m}: {kept} accounts kept their stored rows"
-    queries.execute(con, BASIS_TABLE, {"basis": basis_sha})
     con.execute("drop table account_month_seeds")
     return note
+
+
+def _contact_activity(
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], stored: tuple[date, int] | None
+) -> str:
+    month_params = {
+        **params,
+        "stored_last_month": stored[0] if stored else None,
+        "watermark": stored[1] if stored else None,
+    }
+    queries.materialize(
+        con, "contact_activity_months", "contact_activity_months", month_params, temp=True
+    )
+    if stored is None:
+        queries.materialize(con, "contact_activity", "contact_activity", params)
+        note = "computed in full"
+    else:
+        queries.execute(
+            con,
+            "delete from contact_activity "
+            "where month in (select month from contact_activity_months)",
+        )
+        _insert(con, "contact_activity", params)
+        months = [m for (m,) in con.execute("from contact_activity_months select month").fetchall()]
+        listed = ", ".join(f"{m:%Y-%m}" for m in months) or "none"
+        note = f"extended from {stored[0]:%Y-%m}: months computed {listed}"
+    con.execute("drop table contact_activity_months")
+    return note
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, params: dict[str, Any]) -> None:
+    """Append the rows of the query named ``table`` to the table of that name."""
+    sql = queries.select_sql(table)
+    queries.execute(con, f"insert into {table} by name\n{sql}", params, table)

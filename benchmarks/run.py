@@ -25,9 +25,9 @@ it, one quiet-hours pass, and the two checks written the plain way in polars
 (which must be at least 3x slower than the toolkit's way).
 
 Last, ``compute again`` runs the month a second time, the way a scheduled run
-after the first finds the warehouse: account_month is extended from the stored
-table instead of computed in full, and only that month's contacts are checked
-(``--skip-rerun`` leaves it out).
+after the first finds the warehouse: account_month and contact_activity are
+extended from the stored tables instead of computed in full, and only that
+month's contacts are checked (``--skip-rerun`` leaves it out).
 """
 
 from __future__ import annotations

@@ -230,3 +230,72 @@ def test_complaints_zero_and_absent_rows(complaints):
     assert complaints[(MAR, "portfolio", "ALL", "ALL")] == (0, 0, 3, 0.0)
     assert complaints[(MAR, "agency", "AG1", "ALL")] == (0, 0, 2, 0.0)
     assert [k for k in complaints if k[0] == MAR and k[3] != "ALL"] == []
+
+
+def _calls(rows: list[tuple[str, str, str, str]]) -> list[dict]:
+    """Outbound calls (id, account, local Shanghai time, call_result) to the debtor."""
+    return [
+        {
+            "contact_id": cid,
+            "account_id": a,
+            "channel": "call",
+            "direction": "outbound",
+            "call_result": result,
+            "party": "debtor",
+            "started_at": f"2026-{at}:00+08:00",
+            "conversation": "true" if result == "answered" else None,
+        }
+        for cid, a, at, result in rows
+    ]
+
+
+def _portfolio_activity(con) -> dict:
+    """{month: (attempts, conversations, accounts_attempted, accounts_with_rpc)}."""
+    return {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select month, attempts, conversations, accounts_attempted, accounts_with_rpc "
+            "from contact_activity where dimension = 'portfolio' order by month"
+        ).fetchall()
+    }
+
+
+def test_a_later_computation_redoes_new_months_and_months_with_late_contacts(tmp_path):
+    first = [("m1", "P1", "02-10T10:00", "answered"), ("m2", "P1", "03-03T10:00", "no_answer")]
+    # loaded after the first computation: late February calls (one at the first instant
+    # of the month) and April's (one at its last minute)
+    later = [
+        ("late0", "P1", "02-01T00:00", "busy"),
+        ("late", "P2", "02-20T10:00", "answered"),
+        ("a1", "P2", "04-02T10:00", "busy"),
+        ("a2", "P1", "04-30T23:59", "no_answer"),
+    ]
+
+    def activity_note(con, config, through):
+        steps = metrics.compute(con, config, through)
+        return next(s.note for s in steps if s.name == "contact_activity")
+
+    config = make_config(tmp_path / "inc")
+    con = connect(config)
+    accounts(con, config, {"P1": None, "P2": None})
+    load(con, config, "contacts", _calls(first))
+    assert activity_note(con, config, MAR) == "computed in full"
+    load(con, config, "contacts", _calls(later))
+    note = activity_note(con, config, APR)
+    assert note == "extended from 2026-03: months computed 2026-02, 2026-04"
+    # February: m1, late0 and late, two accounts each with a conversation;
+    # March: m2 alone, no conversation; April: a1 and a2, two accounts
+    assert _portfolio_activity(con) == {
+        FEB: (3, 2, 2, 2),
+        MAR: (1, 0, 1, 0),
+        APR: (2, 0, 2, 0),
+    }
+    assert activity_note(con, config, APR) == "extended from 2026-04: months computed none"
+
+    once = make_config(tmp_path / "once")
+    con_once = connect(once)
+    accounts(con_once, once, {"P1": None, "P2": None})
+    load(con_once, once, "contacts", _calls(first + later))
+    assert activity_note(con_once, once, APR) == "computed in full"
+    every_row = "select * from contact_activity order by all"
+    assert con.execute(every_row).fetchall() == con_once.execute(every_row).fetchall()

@@ -4,7 +4,8 @@
 --          rejected), conversations, rpc (conversations with the debtor),
 --          accounts attempted and reached, and three labelled rates.
 -- grain:   month x dimension x dimension_value
--- inputs:  contacts, metric_months, metric_tz_offsets
+-- inputs:  contacts, contact_activity_months (the months to compute: all of them,
+--          or those a stored table lacks), metric_tz_offsets
 -- params:  none
 -- output:  month, dimension ('portfolio' | 'agency' | 'collector'),
 --          dimension_value ('ALL'; contacts.agency_id, 'in_house' when empty;
@@ -33,9 +34,12 @@ with outbound as not materialized (
     from contacts as c
     inner join metric_tz_offsets as o on o.slot = epoch_us(c.started_at) // 900000000
     -- DuckDB-specific: wall clock = UTC instant + the zone's offset at that slot
-    inner join metric_months as m
+    inner join contact_activity_months as m
         on m.month = date_trunc('month', make_timestamp(epoch_us(c.started_at) + o.offset_us))::date
     where c.direction = 'outbound'
+      -- only the rows of the months computed are read
+      and c.started_at >= (select min(start_at) from contact_activity_months)
+      and c.started_at < (select max(end_at) from contact_activity_months)
 ),
 
 by_agency_and_collector as (
