@@ -209,7 +209,8 @@ def _extend(con: duckdb.DuckDBPyConnection, step: str, params: dict[str, Any]) -
     """Materialize an extended step, from its stored table when it can; say how."""
     sha = _basis_sha(step, params)
     stored = _stored_basis(con, step, sha)
-    note = (_account_month if step == "account_month" else _contact_activity)(con, params, stored)
+    materialize = {"account_month": _account_month, "contact_activity": _contact_activity}[step]
+    note = materialize(con, params, stored)
     queries.execute(con, BASIS_TABLE)
     queries.execute(con, RECORD_BASIS, {"step": step, "basis": sha})
     return note
@@ -218,19 +219,16 @@ def _extend(con: duckdb.DuckDBPyConnection, step: str, params: dict[str, Any]) -
 def _account_month(
     con: duckdb.DuckDBPyConnection, params: dict[str, Any], stored: tuple[date, int] | None
 ) -> str:
-    seed_month = stored[0] if stored else None
     if stored is None:
         queries.execute(con, SEEDS_TABLE)
+        queries.materialize(con, "account_month", "account_month", {**params, "seed_month": None})
+        note = "computed in full"
     else:
-        seed_params = {**params, "seed_month": seed_month, "watermark": stored[1]}
+        seed_month, watermark = stored
+        seed_params = {**params, "seed_month": seed_month, "watermark": watermark}
         queries.materialize(
             con, "account_month_seeds", "account_month_seeds", seed_params, temp=True
         )
-    month_params = {**params, "seed_month": seed_month}
-    if seed_month is None:
-        queries.materialize(con, "account_month", "account_month", month_params)
-        note = "computed in full"
-    else:
         kept = con.execute("select count(*) from account_month_seeds").fetchall()[0][0]
         # every account not kept is computed again from its first month
         queries.execute(
@@ -238,7 +236,7 @@ def _account_month(
             "delete from account_month as m where not exists "
             "(select 1 from account_month_seeds as k where k.account_id = m.account_id)",
         )
-        _insert(con, "account_month", month_params)
+        _insert(con, "account_month", {**params, "seed_month": seed_month})
         note = f"extended from {seed_month:%Y-%m}: {kept} accounts kept their stored rows"
     con.execute("drop table account_month_seeds")
     return note
