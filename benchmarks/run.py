@@ -319,9 +319,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # 6. the monthly run after the first: the month again, as a scheduled run finds the
     # warehouse (account_month extended, the rules for that month only)
+    again_seconds = None
     if not args.skip_rerun:
         again = run_stage("compute again", _audit("run", "--month", END_MONTH, "--no-report"), root)
-        _split_run(again)
+        again_seconds = _split_run(again)[1]
         stages.append(again)
 
     n = counts["contacts"]
@@ -372,7 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     scan = by["duckdb scan of rule columns"].seconds
     seven = by["duckdb 7-in-7 single pass"].seconds
     print()
-    print(f"compute (metrics + rules) {compute_seconds:.1f} s")
+    print(f"compute (metrics + rules) {compute_seconds:.1f} s  (target <= 60 s)")
+    if again_seconds is not None:
+        print(f"compute, the month run again:         {again_seconds:.1f} s  (a later monthly run)")
     print(f"compute / bare scan of rule columns: {compute_seconds / scan:.1f}x")
     print(f"compute / one 7-in-7 pass:           {compute_seconds / seven:.1f}x  (target <= 8x)")
     if "polars 7-in-7 (plain)" in by:
@@ -391,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
                     "counts": counts,
                     "stages": [{k: v for k, v in s.__dict__.items() if k != "log"} for s in stages],
                     "compute_seconds": compute_seconds,
+                    "compute_again_seconds": again_seconds,
                     "compute_stages": stage_secs,
                     "ingest_per_entity": per_entity,
                     "steps": by_name,
