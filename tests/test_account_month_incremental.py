@@ -169,3 +169,22 @@ def test_other_parameters_code_or_an_earlier_month_compute_in_full(tmp_path):
     # an earlier month than the stored table holds
     assert account_month_note(con, config, MAR) == "computed in full"
     assert con.execute("select max(month) from account_month").fetchall() == [(MAR,)]
+
+
+def test_an_account_older_than_the_calendar_computes_in_full(tmp_path):
+    # the calendar starts at the oldest origination (S1's snapshots from 2025-12 aside):
+    # an account originated in 2025-06 moves its first month
+    con, config = fresh(tmp_path, "inc")
+    account_month_note(con, config, APR)
+    old = {
+        "account_id": "O1",
+        "customer_id": "cust-O1",
+        "product": "cash",
+        "agency_id": None,
+        "principal": "100",
+        "origination_date": "2025-06-10",
+    }
+    load(con, config, "accounts", [old])
+    load(con, config, "installments", [instalment("O1", 1, "2025-07-10", "100")])
+    assert account_month_note(con, config, MAY) == "computed in full"
+    assert con.execute("select min(month) from account_month").fetchall() == [(date(2025, 6, 1),)]
