@@ -78,7 +78,7 @@ class StepResult:
     name: str
     rows: int
     seconds: float
-    note: str = ""  # how account_month was computed
+    note: str = ""  # how an extended step was computed (in full, or extended)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,13 @@ def load(con, config, entity: str, rows: list[dict]) -> None:
     assert result.rows_rejected == 0, result.reject_sample
 
 
+def metric_note(con, config, through: date, step: str) -> str:
+    """Compute the metrics through ``through``; how ``step`` was computed (full, extended)."""
+    from audit import metrics
+
+    return next(s.note for s in metrics.compute(con, config, through) if s.name == step)
+
+
 def rule_violations(con, config, rule_id: str, month: date = date(2026, 10, 1)) -> dict[str, dict]:
     """Run one rule through the engine; its violations for the month by contact_id."""
     rules.evaluate_rule(con, config, rules.find(rule_id), month)

@@ -13,8 +13,7 @@ from decimal import Decimal
 
 from test_metrics_portfolio import APR, MAR, MAY, build, state
 
-from audit import metrics
-from conftest import connect, load, make_config
+from conftest import connect, load, make_config, metric_note
 
 SCHEDULE_ACCOUNTS = 8
 
@@ -30,8 +29,7 @@ def fresh(tmp_path, name: str, **metrics_params):
 
 
 def account_month_note(con, config, through: date) -> str:
-    steps = metrics.compute(con, config, through)
-    return next(s.note for s in steps if s.name == "account_month")
+    return metric_note(con, config, through, "account_month")
 
 
 def table(con) -> list[tuple]:
@@ -55,6 +53,15 @@ def full_after(tmp_path, loads: list[tuple[str, list[dict]]], through: date) -> 
     rows = table(con)
     con.close()
     return rows
+
+
+def extended_after(tmp_path, loads: list[tuple[str, list[dict]]]):
+    """account_month computed through April, ``loads`` loaded, then through May: (con, note)."""
+    con, config = fresh(tmp_path, "inc")
+    account_month_note(con, config, APR)
+    for entity, rows in loads:
+        load(con, config, entity, rows)
+    return con, account_month_note(con, config, MAY)
 
 
 def test_later_months_extend_the_stored_table(tmp_path):
@@ -81,10 +88,7 @@ def test_a_payment_dated_in_a_stored_month_recomputes_its_account(tmp_path):
     # A: 100 due on 02-10, 03-10 and 04-10; 60 paid on 03-05, now 40 more on 03-20, so
     # the 02-10 instalment is paid and the 03-10 one sets dpd: May 31 - Mar 10 = 82
     late = [("payments", [payment("pA2", "A", "2026-03-20T10:00:00+08:00", "40.00")])]
-    con, config = fresh(tmp_path, "inc")
-    account_month_note(con, config, APR)
-    load(con, config, *late[0])
-    note = account_month_note(con, config, MAY)
+    con, note = extended_after(tmp_path, late)
     assert note == f"extended from 2026-04: {SCHEDULE_ACCOUNTS - 1} accounts kept their stored rows"
     assert state(con, "A")[MAR][:3] == (21, "M1", Decimal("100.00"))  # Mar 31 - Mar 10
     assert state(con, "A")[MAY][:3] == (82, "M3", Decimal("200.00"))
@@ -95,10 +99,7 @@ def test_a_payment_in_a_new_month_extends_a_kept_account(tmp_path):
     # B2: 300 due by 04-15, 200 paid on 04-01 (end of April: 100 overdue since 04-15,
     # dpd 15, M1); 100 more on 05-10 pays it off: CLOSED in May, paid_in_month 100
     new = [("payments", [payment("pB2b", "B2", "2026-05-10T10:00:00+08:00", "100.00")])]
-    con, config = fresh(tmp_path, "inc")
-    account_month_note(con, config, APR)
-    load(con, config, *new[0])
-    note = account_month_note(con, config, MAY)
+    con, note = extended_after(tmp_path, new)
     assert note == f"extended from 2026-04: {SCHEDULE_ACCOUNTS} accounts kept their stored rows"
     may = con.execute(
         "select bucket, paid_in_month, is_closed, bucket_at_start, dpd_at_start "
@@ -113,10 +114,7 @@ def test_a_payment_just_inside_the_margin_recomputes_its_account(tmp_path):
     # made on 05-01 local: after April, but within the day's margin of the zone
     # conversion, so the account is computed again (safe) and the result is the same
     new = [("payments", [payment("pB2c", "B2", "2026-05-01T10:00:00+08:00", "100.00")])]
-    con, config = fresh(tmp_path, "inc")
-    account_month_note(con, config, APR)
-    load(con, config, *new[0])
-    note = account_month_note(con, config, MAY)
+    con, note = extended_after(tmp_path, new)
     assert note == f"extended from 2026-04: {SCHEDULE_ACCOUNTS - 1} accounts kept their stored rows"
     assert table(con) == full_after(tmp_path, new, MAY)
 
@@ -146,11 +144,7 @@ def test_new_instalments_and_new_accounts_are_computed_in_full(tmp_path):
             [instalment("H", 1, "2026-03-10", "100")],
         ),
     ]
-    con, config = fresh(tmp_path, "inc")
-    account_month_note(con, config, APR)
-    for entity, rows in loads:
-        load(con, config, entity, rows)
-    note = account_month_note(con, config, MAY)
+    con, note = extended_after(tmp_path, loads)
     assert note == f"extended from 2026-04: {SCHEDULE_ACCOUNTS - 1} accounts kept their stored rows"
     assert {r[0] for r in con.execute("select account_id from account_month").fetchall()} >= {"H"}
     assert table(con) == full_after(tmp_path, loads, MAY)
@@ -174,8 +168,6 @@ def test_other_parameters_code_or_an_earlier_month_compute_in_full(tmp_path):
 def test_an_account_older_than_the_calendar_computes_in_full(tmp_path):
     # the calendar starts at the oldest origination (S1's snapshots from 2025-12 aside):
     # an account originated in 2025-06 moves its first month
-    con, config = fresh(tmp_path, "inc")
-    account_month_note(con, config, APR)
     old = {
         "account_id": "O1",
         "customer_id": "cust-O1",
@@ -184,7 +176,7 @@ def test_an_account_older_than_the_calendar_computes_in_full(tmp_path):
         "principal": "100",
         "origination_date": "2025-06-10",
     }
-    load(con, config, "accounts", [old])
-    load(con, config, "installments", [instalment("O1", 1, "2025-07-10", "100")])
-    assert account_month_note(con, config, MAY) == "computed in full"
+    loads = [("accounts", [old]), ("installments", [instalment("O1", 1, "2025-07-10", "100")])]
+    con, note = extended_after(tmp_path, loads)
+    assert note == "computed in full"
     assert con.execute("select min(month) from account_month").fetchall() == [(date(2025, 6, 1),)]

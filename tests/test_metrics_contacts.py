@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from audit import metrics
-from conftest import connect, load, make_config
+from conftest import connect, load, make_config, metric_note
 
 JAN, FEB, MAR, APR = (date(2026, m, 1) for m in range(1, 5))
 
@@ -272,8 +272,7 @@ def test_a_later_computation_redoes_new_months_and_months_with_late_contacts(tmp
     ]
 
     def activity_note(con, config, through):
-        steps = metrics.compute(con, config, through)
-        return next(s.note for s in steps if s.name == "contact_activity")
+        return metric_note(con, config, through, "contact_activity")
 
     config = make_config(tmp_path / "inc")
     con = connect(config)
