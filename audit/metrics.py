@@ -219,25 +219,29 @@ def _extend(con: duckdb.DuckDBPyConnection, step: str, params: dict[str, Any]) -
 def _account_month(
     con: duckdb.DuckDBPyConnection, params: dict[str, Any], stored: tuple[date, int] | None
 ) -> str:
-    if stored is None:
-        queries.execute(con, SEEDS_TABLE)
-        queries.materialize(con, "account_month", "account_month", {**params, "seed_month": None})
-        note = "computed in full"
-    else:
-        seed_month, watermark = stored
-        seed_params = {**params, "seed_month": seed_month, "watermark": watermark}
-        queries.materialize(
-            con, "account_month_seeds", "account_month_seeds", seed_params, temp=True
-        )
-        kept = con.execute("select count(*) from account_month_seeds").fetchall()[0][0]
-        # every account not kept is computed again from its first month
-        queries.execute(
-            con,
-            "delete from account_month as m where not exists "
-            "(select 1 from account_month_seeds as k where k.account_id = m.account_id)",
-        )
-        _insert(con, "account_month", {**params, "seed_month": seed_month})
-        note = f"extended from {seed_month:%Y-%m}: {kept} accounts kept their stored rows"
+    # account_month's joins are written accounts and buckets on the right
+    with queries.joins_as_written(con):
+        if stored is None:
+            queries.execute(con, SEEDS_TABLE)
+            queries.materialize(
+                con, "account_month", "account_month", {**params, "seed_month": None}
+            )
+            note = "computed in full"
+        else:
+            seed_month, watermark = stored
+            seed_params = {**params, "seed_month": seed_month, "watermark": watermark}
+            queries.materialize(
+                con, "account_month_seeds", "account_month_seeds", seed_params, temp=True
+            )
+            kept = con.execute("select count(*) from account_month_seeds").fetchall()[0][0]
+            # every account not kept is computed again from its first month
+            queries.execute(
+                con,
+                "delete from account_month as m where not exists "
+                "(select 1 from account_month_seeds as k where k.account_id = m.account_id)",
+            )
+            _insert(con, "account_month", {**params, "seed_month": seed_month})
+            note = f"extended from {seed_month:%Y-%m}: {kept} accounts kept their stored rows"
     con.execute("drop table account_month_seeds")
     return note
 

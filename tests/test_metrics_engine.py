@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import pytest
 
 from audit import metrics, queries
@@ -270,3 +271,24 @@ def test_every_metric_query_has_a_header_and_a_final_cte():
         for part in ("purpose:", "grain:", "inputs:", "output:"):
             assert part in head, (step.name, part)
         assert "select * from final" in sql, step.name
+
+
+def test_joins_as_written_adds_to_the_disabled_optimizers_and_restores_them():
+    con = duckdb.connect()
+    con.execute("set disabled_optimizers = 'late_materialization'")
+
+    def setting():
+        value = con.execute("select current_setting('disabled_optimizers')").fetchall()[0][0]
+        return set(value.split(","))
+
+    with queries.joins_as_written(con):
+        assert setting() == {"late_materialization", "build_side_probe_side"}
+    assert setting() == {"late_materialization"}
+    with pytest.raises(RuntimeError), queries.joins_as_written(con):
+        raise RuntimeError("a failing step")
+    assert setting() == {"late_materialization"}
+
+
+def test_computing_metrics_leaves_the_session_settings_as_they_were(con, config):
+    metrics.compute(con, config, APR)
+    assert con.execute("select current_setting('disabled_optimizers')").fetchall()[0][0] == ""
