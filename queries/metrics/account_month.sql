@@ -207,6 +207,20 @@ schedule_months as (
     cross join calendar as c
 ),
 
+schedule_at_start as (
+    -- the totals at S: a month in between starts where it ends; a flow month at its
+    -- totals less its own flows (null for the account's first month)
+    select
+        *,
+        row_month > month as in_between,
+        case when row_month > month then cum_due else cum_due_at_start end as due_at_s,
+        case when row_month > month then cum_paid else cum_paid_at_start end as paid_at_s,
+        case
+            when row_month > month then oldest_unpaid_due_date else oldest_unpaid_at_start
+        end as oldest_unpaid_at_s
+    from schedule_months
+),
+
 schedule_rows as (
     select
         account_key,
@@ -215,27 +229,18 @@ schedule_rows as (
         coalesce(last_day(row_month) - oldest_unpaid_due_date, 0) as dpd,
         greatest(cum_due - cum_paid, 0) as overdue_amount,
         greatest(total_due - cum_paid, 0) as outstanding_balance,
-        case when row_month = month then paid_in_month else 0 end as paid_in_month,
+        case when in_between then 0 else paid_in_month end as paid_in_month,
         cum_due,
         cum_paid,
         total_due,
         oldest_unpaid_due_date,
         cum_paid >= total_due as is_closed,
-        row_month > month or cum_due_at_start is not null as has_start_row,
-        case
-            when row_month > month then coalesce((row_month - interval 1 day)::date - oldest_unpaid_due_date, 0)
-            else coalesce((row_month - interval 1 day)::date - oldest_unpaid_at_start, 0)
-        end as start_dpd,
-        greatest(
-            case when row_month > month then cum_due - cum_paid
-                else cum_due_at_start - cum_paid_at_start end,
-            0
-        ) as start_overdue,
-        greatest(total_due - case when row_month > month then cum_paid else cum_paid_at_start end, 0)
-            as start_balance,
-        case when row_month > month then cum_paid else cum_paid_at_start end >= total_due
-            as start_is_closed
-    from schedule_months
+        due_at_s is not null as has_start_row,
+        coalesce((row_month - interval 1 day)::date - oldest_unpaid_at_s, 0) as start_dpd,
+        greatest(due_at_s - paid_at_s, 0) as start_overdue,
+        greatest(total_due - paid_at_s, 0) as start_balance,
+        paid_at_s >= total_due as start_is_closed
+    from schedule_at_start
 ),
 
 snapshots_in_range as (
