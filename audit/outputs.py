@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import xlsxwriter
 
+from audit import queries
 from audit.config import Config
 
 METRIC_SHEETS = (
@@ -60,16 +61,16 @@ def write_month(
     return [csv, *xlsx, *pdfs]
 
 
-def violations_frame(con: duckdb.DuckDBPyConnection, month: date):
-    return con.sql(
-        "select * exclude (run_id) from violations where month = $m "
-        "order by occurred_at, rule_id, contact_id",
-        params={"m": month},
-    ).pl()
-
-
 def write_violations_csv(con: duckdb.DuckDBPyConnection, month: date, path: Path) -> Path:
-    violations_frame(con, month).write_csv(path)
+    """The month's violations (``queries/report/violations_csv.sql``), written by DuckDB.
+
+    A ``COPY`` rather than a frame: the list grows with the data (20 thousand
+    rows, 7 MB at 10M contacts a year; ten times that with 10M a month) and
+    DuckDB writes it without first converting it to Python objects.
+    """
+    sql = queries.select_sql("violations_csv")
+    target = str(path).replace("'", "''")
+    queries.execute(con, f"copy ({sql}) to '{target}' (header)", {"month": month}, "violations_csv")
     return path
 
 

@@ -9,20 +9,22 @@ through the real monthly pipeline, which renders the four PDFs.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import logging
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
 from audit import config as config_mod
-from audit import masking, pipeline, report, rules, sample
+from audit import masking, outputs, pipeline, report, rules, sample
 from audit.cli import cli
 from audit.progress import Progress
 from audit.warehouse import Warehouse
@@ -506,12 +508,75 @@ def test_templates_use_only_messages_in_the_catalogue():
 
 
 def test_the_violation_list_and_manifest_are_attached(project):
-    reader = PdfReader(project.out / "regulator_en.pdf")
-    attached = reader.attachments
-    assert set(attached) >= {"violations.csv", "manifest.json"}
-    assert attached["violations.csv"][0] == (project.out / "violations.csv").read_bytes()
-    manifest = json.loads(attached["manifest.json"][0])
-    assert manifest["run_id"] == project.manifest["run_id"]
+    listed = (project.out / "violations.csv").read_bytes()
+    pdfs = sorted(project.out.glob("*.pdf"))
+    assert len(pdfs) == 4
+    for path in pdfs:  # each file is compressed once and embedded in every PDF
+        reader = PdfReader(path)
+        attached = reader.attachments
+        assert set(attached) == {"violations.csv", "manifest.json"}, path.name
+        assert attached["violations.csv"][0] == listed, path.name
+        manifest = json.loads(attached["manifest.json"][0])
+        assert manifest["run_id"] == project.manifest["run_id"]
+        names = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"]
+        specs = {str(names[i]): names[i + 1].get_object() for i in range(0, len(names), 2)}
+        params = specs["violations.csv"]["/EF"]["/F"].get_object()["/Params"]
+        assert params["/Size"] == len(listed)
+        assert params["/CheckSum"].original_bytes == hashlib.md5(listed).digest()
+        assert specs["violations.csv"]["/EF"]["/F"].get_object()["/Subtype"] == "/text/csv"
+
+
+def test_violations_csv_lists_the_months_violations_in_time_order(project):
+    with (project.out / "violations.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    table = project.con.execute(
+        "select violation_id, occurred_at, local_time from violations where month = $m",
+        {"m": MONTH},
+    ).fetchall()
+    assert rows and len(rows) == len(table)
+    columns = [c for (c,) in project.con.execute(
+        "select column_name from information_schema.columns where table_name = 'violations' "
+        "order by ordinal_position"
+    ).fetchall()]  # fmt: skip
+    assert list(rows[0]) == [c for c in columns if c != "run_id"]
+    by_id = {vid: (at, local) for vid, at, local in table}
+    for row in rows:
+        # ISO 8601 with microseconds; the instant with the portfolio's offset (Asia/Shanghai)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+0800", row["occurred_at"])
+        at, local = by_id[row["violation_id"]]
+        assert datetime.strptime(row["occurred_at"], "%Y-%m-%dT%H:%M:%S.%f%z") == at
+        assert datetime.strptime(row["local_time"], "%Y-%m-%dT%H:%M:%S.%f") == local
+    instants = [datetime.strptime(r["occurred_at"], "%Y-%m-%dT%H:%M:%S.%f%z") for r in rows]
+    assert instants == sorted(instants)
+
+
+@pytest.mark.parametrize(
+    ("zone", "offsets"),
+    [("America/New_York", {"-0400", "-0500"}), ("Asia/Kolkata", {"+0530"})],
+)
+def test_violations_csv_writes_each_instant_with_the_sessions_offset(
+    project, tmp_path, zone, offsets
+):
+    rows = project.con.sql("select * from violations where month = $m", params={"m": MONTH}).arrow()
+    con = duckdb.connect()
+    con.register("month_rows", rows)
+    con.execute("create table violations as select * from month_rows")
+    con.execute(f"set TimeZone = '{zone}'")
+    # one instant in New York's summer time and one in its winter time
+    con.execute(
+        "update violations set occurred_at = case when violation_id < "
+        "(select median(violation_id) from violations) then timestamptz '2026-10-01 12:00:00+00' "
+        "else timestamptz '2026-11-20 12:00:00+00' end"
+    )
+    path = outputs.write_violations_csv(con, MONTH, tmp_path / "violations.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        written = [r["occurred_at"] for r in csv.DictReader(f)]
+    assert {text[-5:] for text in written} == offsets
+    instants = {datetime.strptime(t, "%Y-%m-%dT%H:%M:%S.%f%z") for t in written}
+    assert instants == {
+        datetime(2026, 10, 1, 12, tzinfo=UTC),
+        datetime(2026, 11, 20, 12, tzinfo=UTC),
+    }
 
 
 def test_the_url_fetcher_serves_data_uris_only():
