@@ -53,6 +53,12 @@ from benchmarks import baselines
 END_MONTH = "2026-10"
 INGEST_LINE = re.compile(r" -> (\w+)[^:]*: (\d+) read, .*, ([\d.]+) s\)")
 MONTHS = 12
+# Disk a run takes per contact, measured at 10M and 100M: the exports (about 260
+# bytes a contact), the warehouse and the private copy a run works on (about 120
+# bytes each) and, at 100M, DuckDB's spill (about 140 bytes): 6 GB for 10M, 64 GB
+# for 100M.
+DISK_BYTES_PER_CONTACT = 640
+EXPORT_BYTES_PER_CONTACT = 260
 
 
 @dataclass
@@ -160,6 +166,37 @@ def reusable(exports: Path, n_tiles: int) -> bool:
     return n_tiles == 1 or all((exports / f"tile_{k}").is_dir() for k in range(n_tiles))
 
 
+def _size(path: Path) -> int:
+    """Bytes of the files under ``path`` (0 when it does not exist)."""
+    return sum(
+        (Path(folder) / name).stat().st_size
+        for folder, _dirs, names in os.walk(path)
+        for name in names
+    )
+
+
+def check_disk(root: Path, contacts: int, reuse_exports: bool) -> None:
+    """Stop at once when the disk cannot hold the run, instead of failing an hour in.
+
+    What the run deletes before it starts (the previous warehouse and reports, and
+    the exports unless they are reused) counts as free.
+    """
+    exports = root / "exports"
+    per_contact = DISK_BYTES_PER_CONTACT - (EXPORT_BYTES_PER_CONTACT if reuse_exports else 0)
+    need = contacts * per_contact
+    existing = root
+    while not existing.exists():
+        existing = existing.parent
+    kept = _size(exports) if reuse_exports else 0
+    available = shutil.disk_usage(existing).free + _size(root) - kept
+    if available < need:
+        raise SystemExit(
+            f"benchmark: {contacts:,} contacts need about {need / 1e9:.0f} GB of disk under "
+            f"{root} and {available / 1e9:.0f} GB are free there; free some space or pass "
+            "--dir on a larger disk"
+        )
+
+
 def _audit(*args: str) -> list[str]:
     return [sys.executable, "-m", "audit", *args]
 
@@ -225,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     # 1. generate
     marker = exports / ".complete"
     n_tiles = max(1, -(-args.contacts // args.tile))
-    if args.reuse and reusable(exports, n_tiles):
+    reuse = args.reuse and reusable(exports, n_tiles)
+    check_disk(root, args.contacts, reuse)
+    if reuse:
         print(f"reusing the exports in {exports}")
     else:
         shutil.rmtree(root, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -10,7 +11,7 @@ import pytest
 
 from audit import ingest, warehouse
 from audit.sample import generate
-from benchmarks import baselines, tiles
+from benchmarks import baselines, run, tiles
 from conftest import load, make_config
 
 NY = "America/New_York"
@@ -126,3 +127,30 @@ def test_exports_are_reused_only_when_every_copy_is_there(tmp_path):
     (exports / "tile_1").mkdir()
     (exports / "tile_2").mkdir()
     assert reusable(exports, 3)
+
+
+def test_check_disk_stops_a_run_the_disk_cannot_hold(tmp_path, monkeypatch):
+    root = tmp_path / "c1000"
+    (root / "exports").mkdir(parents=True)
+    (root / "exports" / "contacts.csv").write_bytes(b"x" * 1000)
+    (root / "warehouse").mkdir()
+    (root / "warehouse" / "current.duckdb").write_bytes(b"x" * 500)
+
+    def free(nbytes):
+        monkeypatch.setattr(run.shutil, "disk_usage", lambda _p: SimpleNamespace(free=nbytes))
+
+    # 1000 contacts: 640,000 bytes; the 1,500 bytes in the folder are deleted first
+    free(638_500)
+    run.check_disk(root, 1000, reuse_exports=False)
+    free(638_499)
+    with pytest.raises(SystemExit, match="1,000 contacts need about 0 GB"):
+        run.check_disk(root, 1000, reuse_exports=False)
+    # reusing the exports: 380,000 bytes, and only the warehouse's 500 are freed
+    free(379_500)
+    run.check_disk(root, 1000, reuse_exports=True)
+    free(379_499)
+    with pytest.raises(SystemExit, match="--dir on a larger disk"):
+        run.check_disk(root, 1000, reuse_exports=True)
+    # a folder that does not exist yet: the free space of the nearest existing parent
+    free(640_000)
+    run.check_disk(tmp_path / "new" / "c1000", 1000, reuse_exports=False)
