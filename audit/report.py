@@ -665,7 +665,8 @@ def collect(
         },
         "manifest": manifest,
         "run": _run_info(manifest, config),
-        "regimes": q("report_regimes"),
+        # months checked before violation_summary had its regime cut: from the contacts
+        "regimes": q("report_regimes") or q("report_regimes_contacts"),
         "summary": {"current": totals.get(month), "previous": totals.get(previous)},
         "rules": applicable,
         "rules_with_violations": with_violations,

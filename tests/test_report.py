@@ -402,6 +402,45 @@ def test_a_note_with_html_is_printed_as_text(project, texts, htmls):
     assert project.contact_id in texts["regulator_en"]
 
 
+def test_cover_regimes_count_the_months_outbound_contacts_without_letters(project, data):
+    # the same figures counted from the loaded contacts, the month in Asia/Shanghai
+    expected = project.con.execute(
+        """
+        select a.regime, count(distinct c.account_id), count(*)
+        from contacts as c
+        inner join accounts as a on a.account_id = c.account_id
+        where c.direction = 'outbound' and c.channel <> 'letter'
+          and timezone('Asia/Shanghai', c.started_at) >= timestamp '2026-10-01'
+          and timezone('Asia/Shanghai', c.started_at) < timestamp '2026-11-01'
+        group by all
+        """
+    ).fetchall()
+    assert len(expected) >= 2  # the sample has accounts under several regimes
+    got = [(r["regime"], r["accounts"], r["contacts"]) for r in data["regimes"]]
+    assert sorted(got) == sorted(expected)
+    assert [r[2] for r in got] == sorted((r[2] for r in got), reverse=True)
+
+
+def test_cover_regimes_of_a_month_checked_before_the_regime_cut(project, data):
+    # a warehouse whose summary has no regime rows (checked by an earlier version)
+    path = project.con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()[0]
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{path}' as wh (read_only)")
+        con.execute("use wh")
+        con.execute(
+            "create temp view violation_summary as "
+            "select * from wh.violation_summary where dimension <> 'regime'"
+        )
+        con.execute("set TimeZone = 'Asia/Shanghai'")
+        older = report.collect(con, project.config, MONTH, project.manifest)
+    finally:
+        con.close()
+    assert older["regimes"] == data["regimes"]
+
+
 def test_collector_names_are_printed_masked(project, htmls):
     names = [r[0] for r in _sql(project, "select name from collectors where name is not null")]
     masked = {masking.mask_name(n) for n in names}

@@ -114,3 +114,65 @@ def test_evaluating_a_month_again_alone_gives_the_same_summary(evaluated, config
     assert after == before
     # September, not evaluated again, is left as it was
     assert _summary(evaluated, SEPTEMBER, "portfolio", "ALL")["violations"] == 1
+
+
+def test_regime_cut_counts_each_regimes_outbound_contacts_and_violations(con, config):
+    load(
+        con,
+        config,
+        "accounts",
+        [
+            {"account_id": "A1", "customer_id": "PA1", "principal": "1000",
+             "origination_date": "2026-01-01", "regime": "cn"},
+            {"account_id": "B1", "customer_id": "PB1", "principal": "1000",
+             "origination_date": "2026-01-01", "regime": "uk_conc",
+             "timezone": "Europe/London"},
+        ],
+    )  # fmt: skip
+    load(
+        con,
+        config,
+        "contacts",
+        [
+            # cn: a call at 23:30 Shanghai (CN-HOURS), a daytime call, a letter
+            _contact("c1", "2026-10-02 23:30:00", "A1"),
+            _contact("c2", "2026-10-03 10:00:00", "A1"),
+            _contact("c3", "2026-10-04 10:00:00", "A1", channel="letter", call_result=None),
+            # uk_conc: a call at 22:00 in London (UK-CONC-TIME: after 21:00), one at noon
+            _contact("u1", "2026-10-06T22:00:00+01:00", "B1"),
+            _contact("u2", "2026-10-07T12:00:00+01:00", "B1"),
+        ],
+    )
+    rules.evaluate(con, config, OCTOBER)
+
+    def cut(rule_id):
+        return {
+            row["dimension_value"]: (
+                row["contacts"], row["accounts_contacted"],
+                row["violations"], row["accounts_with_violation"],
+            )
+            for row in queries.fetch_dicts(con.sql(
+                "select * from violation_summary where month = $m and rule_id = $r "
+                "and dimension = 'regime'", params={"m": OCTOBER, "r": rule_id},
+            ))
+        }  # fmt: skip
+
+    # (outbound contacts without letters, accounts contacted, violations, accounts)
+    assert cut("ALL") == {"cn": (2, 1, 1, 1), "uk_conc": (2, 1, 1, 1)}
+    # a rule has rows only for the regimes it governs
+    assert cut("CN-HOURS") == {"cn": (2, 1, 1, 1)}
+    assert cut("UK-CONC-TIME") == {"uk_conc": (2, 1, 1, 1)}
+    portfolio = _summary_of(con, "ALL", "portfolio", "ALL")
+    assert (portfolio["contacts"], portfolio["violations"]) == (4, 2)
+
+
+def _summary_of(con, rule_id, dimension, value):
+    rows = queries.fetch_dicts(
+        con.sql(
+            "select * from violation_summary where month = $m and rule_id = $r "
+            "and dimension = $d and dimension_value = $v",
+            params={"m": OCTOBER, "r": rule_id, "d": dimension, "v": value},
+        )
+    )
+    assert len(rows) == 1
+    return rows[0]

@@ -1,5 +1,6 @@
 -- purpose: violation rates of each evaluated month per rule, for the portfolio, each
---          agency and each collector (METRICS.md "Violations"), plus rule_id 'ALL'.
+--          agency, each collector and each regime (METRICS.md "Violations"), plus
+--          rule_id 'ALL'.
 -- grain:   month x rule (or ALL) x dimension x dimension_value
 -- inputs:  violations, stg_contacts (month: the contact's month in
 --          portfolio_timezone), rule_catalogue, eval_months (month: the months
@@ -8,7 +9,9 @@
 --          on accounts whose regime the rule governs), per_10k_contacts,
 --          accounts_with_violation, accounts_contacted, share_accounts_with_violation
 -- cuts:    agency and collector of the contact (contacts.agency_id / collector_id);
---          in_house when a contact has no agency, none when it has no collector.
+--          in_house when a contact has no agency, none when it has no collector;
+--          regime of the contact's account (a rule has a row for each regime it
+--          governs; the report's cover reads rule ALL's).
 with outbound as (
     select
         month,
@@ -30,10 +33,21 @@ accounts_per_agency as (
     group by all
 ),
 
+-- the portfolio per regime: the portfolio cut sums it over a rule's regimes, the
+-- regime cut is its rows (counted once)
+per_regime as materialized (
+    select month, regime, sum(contacts) as contacts, count(distinct account_id) as accounts
+    from accounts_per_agency
+    group by all
+),
+
 denominators as (
     select month, regime, 'portfolio' as dimension, 'ALL' as dimension_value,
-        sum(contacts) as contacts, count(distinct account_id) as accounts
-    from accounts_per_agency group by all
+        contacts, accounts
+    from per_regime
+    union all
+    select month, regime, 'regime', regime, contacts, accounts
+    from per_regime
     union all
     select month, regime, 'agency', agency, sum(contacts), count(*)
     from accounts_per_agency group by all
@@ -61,7 +75,7 @@ rule_denominators as (
 ),
 
 month_violations as (
-    select month, rule_id, contact_id, account_id,
+    select month, rule_id, contact_id, account_id, regime,
         coalesce(agency_id, 'in_house') as agency,
         coalesce(collector_id, 'none') as collector
     from violations
@@ -69,9 +83,10 @@ month_violations as (
 ),
 
 per_rule as (
-    select month, rule_id, contact_id, account_id, agency, collector from month_violations
+    select month, rule_id, contact_id, account_id, regime, agency, collector
+    from month_violations
     union all
-    select distinct month, 'ALL', contact_id, account_id, agency, collector
+    select distinct month, 'ALL', contact_id, account_id, regime, agency, collector
     from month_violations
 ),
 
@@ -85,6 +100,10 @@ counts as (
     from per_rule group by all
     union all
     select month, rule_id, 'collector', collector,
+        count(distinct contact_id), count(distinct account_id)
+    from per_rule group by all
+    union all
+    select month, rule_id, 'regime', regime,
         count(distinct contact_id), count(distinct account_id)
     from per_rule group by all
 ),
