@@ -1016,13 +1016,12 @@ def write_pdf(context: dict[str, Any], out_path: Path, attachments: list[Path]) 
     from weasyprint.text.fonts import FontConfiguration
 
     started = time.perf_counter()
-    names = [*(Path(p).name for p in attachments), "manifest.json"]
-    html = render_html({**context, "attachment_names": names})
-    fetcher = _data_uri_fetcher()
     files = [_embedded_file(path) for path in attachments]
     files.append(
         EmbeddedFile.of("manifest.json", "run manifest", context["manifest_json"].encode("utf-8"))
     )
+    html = render_html({**context, "attachment_names": [f.name for f in files]})
+    fetcher = _data_uri_fetcher()
     created = context["run"]["started_at_utc"]  # naive UTC: the PDF's dates are the run's
     with _weasyprint_messages() as warnings:
         fonts = FontConfiguration()

@@ -63,11 +63,11 @@ def evaluated(con, config):
     return con
 
 
-def _summary(con, month, dimension, value):
+def _summary(con, month, dimension, value, rule_id="CN-HOURS"):
     rel = con.sql(
-        "select * from violation_summary where month = $m and rule_id = 'CN-HOURS' "
+        "select * from violation_summary where month = $m and rule_id = $r "
         "and dimension = $d and dimension_value = $v",
-        params={"m": month, "d": dimension, "v": value},
+        params={"m": month, "r": rule_id, "d": dimension, "v": value},
     )
     rows = queries.fetch_dicts(rel)
     assert len(rows) == 1
@@ -162,17 +162,5 @@ def test_regime_cut_counts_each_regimes_outbound_contacts_and_violations(con, co
     # a rule has rows only for the regimes it governs
     assert cut("CN-HOURS") == {"cn": (2, 1, 1, 1)}
     assert cut("UK-CONC-TIME") == {"uk_conc": (2, 1, 1, 1)}
-    portfolio = _summary_of(con, "ALL", "portfolio", "ALL")
+    portfolio = _summary(con, OCTOBER, "portfolio", "ALL", rule_id="ALL")
     assert (portfolio["contacts"], portfolio["violations"]) == (4, 2)
-
-
-def _summary_of(con, rule_id, dimension, value):
-    rows = queries.fetch_dicts(
-        con.sql(
-            "select * from violation_summary where month = $m and rule_id = $r "
-            "and dimension = $d and dimension_value = $v",
-            params={"m": OCTOBER, "r": rule_id, "d": dimension, "v": value},
-        )
-    )
-    assert len(rows) == 1
-    return rows[0]
