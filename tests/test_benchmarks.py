@@ -154,3 +154,64 @@ def test_check_disk_stops_a_run_the_disk_cannot_hold(tmp_path, monkeypatch):
     # a folder that does not exist yet: the free space of the nearest existing parent
     free(640_000)
     run.check_disk(tmp_path / "new" / "c1000", 1000, reuse_exports=False)
+
+
+def test_check_disk_counts_the_one_csv_scratch_folder(tmp_path, monkeypatch):
+    root = tmp_path / "c1000"
+    monkeypatch.setattr(
+        run.shutil, "disk_usage", lambda _p: SimpleNamespace(free=640_000 + 229_999)
+    )
+    # 1000 contacts: 640,000 bytes, and 1000 joined into one CSV 230,000 more
+    run.check_disk(root, 1000, reuse_exports=False)
+    with pytest.raises(SystemExit, match="need about"):
+        run.check_disk(root, 1000, reuse_exports=False, one_csv_contacts=1000)
+
+
+def test_contact_exports_join_into_one_csv(tmp_path):
+    piece = tmp_path / "piece"
+    piece.mkdir()
+    header = b"contact_id,account_id,note\n"
+    (piece / "contacts_2026-09.csv").write_bytes(header + b'c1,A1,"two\nlines"\nc2,A1,x\n')
+    (piece / "contacts_2026-10.csv").write_bytes(header + b"c3,A2,no newline at the end")
+    (piece / "contacts_2026-11.csv").write_bytes(header + b"c4,A2,y\n")
+    (piece / "accounts.csv").write_bytes(b"account_id\nA1\n")
+    joined = tmp_path / "joined.csv"
+    files = run.join_contact_exports(piece, joined)
+    assert [f.name for f in files] == [
+        "contacts_2026-09.csv",
+        "contacts_2026-10.csv",
+        "contacts_2026-11.csv",
+    ]
+    assert joined.read_bytes() == (
+        header + b'c1,A1,"two\nlines"\nc2,A1,x\nc3,A2,no newline at the end\nc4,A2,y\n'
+    )
+    (piece / "contacts_2026-12.csv").write_bytes(b"contact_id,note\nc5,z\n")
+    with pytest.raises(SystemExit, match=r"contacts_2026-12\.csv has another header"):
+        run.join_contact_exports(piece, joined)
+    with pytest.raises(SystemExit, match="no contacts_"):
+        run.join_contact_exports(tmp_path / "empty", joined)
+
+
+def test_one_csv_ingest_loads_every_contact_of_the_monthly_files(tmp_path):
+    piece = tmp_path / "exports"
+    generate(piece, accounts=60, months=2, chinese_file=False)
+    monthly = sorted(piece.glob("contacts_*.csv"))
+    assert len(monthly) == 2
+    config = make_config(tmp_path)
+    con = duckdb.connect()
+    warehouse.configure(con, config)
+    warehouse.create_schema(con)
+    files = [piece / n for n in ("agencies.csv", "collectors.csv", "accounts.csv", *monthly)]
+    results = ingest.ingest(con, config, ingest.plan(files, config), tmp_path / "work")
+    expected = sum(r.rows_read for r in results if r.entity == "contacts")
+    assert expected > 0
+
+    stage = run.ingest_one_csv(piece, tmp_path / "one", "1GB", 1)
+    assert stage.rows == expected
+    assert 0 < stage.file_seconds < stage.seconds
+    (line,) = [f for f in stage.log if f.get("event") == "file"]
+    assert line["entity"] == "contacts" and line["rows"] == expected
+    scratch = tmp_path / "one" / "warehouse" / "current.duckdb"
+    with duckdb.connect(str(scratch), read_only=True) as wh:
+        assert wh.sql("select count(*) from contacts").fetchall()[0][0] == expected
+        assert wh.sql("select count(*) from rejects").fetchall()[0][0] == 0
