@@ -331,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     # 1. generate
     marker = exports / ".complete"
     n_tiles = max(1, -(-args.contacts // args.tile))
+    piece = exports / "tile_0" if n_tiles > 1 else exports  # what the generator writes
     reuse = args.reuse and reusable(exports, n_tiles)
     one_csv_contacts = 0 if args.skip_one_csv else min(args.contacts, args.tile)
     check_disk(root, args.contacts, reuse, one_csv_contacts)
@@ -339,7 +340,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         shutil.rmtree(root, ignore_errors=True)
         exports.mkdir(parents=True)
-        piece = exports / "tile_0" if n_tiles > 1 else exports
         gen = run_stage(
             "generate",
             _audit(
@@ -438,7 +438,6 @@ def main(argv: list[str] | None = None) -> int:
     # 7. the ingest target as stated: one CSV (the piece's monthly contact files joined)
     one_csv = None
     if not args.skip_one_csv:
-        piece = exports / "tile_0" if n_tiles > 1 else exports
         work = root / "one_csv"
         one_csv = ingest_one_csv(piece, work, args.memory_limit, args.threads)
         shutil.rmtree(work, ignore_errors=True)
@@ -453,8 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print()
     rows = []
+    rated = ("ingest", "compute", "ingest one CSV")
     for s in stages:
-        rated = ("ingest", "compute", "ingest one CSV")
         rate = f"{s.rows / s.seconds:,.0f}" if s.rows and s.name in rated else ""
         rows.append(
             [
