@@ -65,7 +65,13 @@ STAGING_STEPS = (
     "stg_events",
     "stg_inconvenient_windows",
 )
-MIN_LOOKBACK_DAYS = 35  # counting windows look back into earlier months (RULES.md)
+# Counting windows look back into earlier months (RULES.md): contacts are staged from
+# this many days before the span's first month, at least MIN_LOOKBACK_DAYS (a local
+# day reaches up to a day either side of the UTC date, and RISK-CONCENTRATED counts
+# two days), else a rule's longest window in days (or minutes) in force plus three.
+# Rules whose look-back has no bound (refusals, location conversations, the reply
+# an opt-out allows) read the contacts table's whole history instead.
+MIN_LOOKBACK_DAYS = 3
 # a span stages all its months' contacts at once (plus the look-back); past this many
 # the staged tables outgrow memory and spill, so longer runs of months are split
 MAX_SPAN_CONTACTS = 15_000_000
@@ -324,11 +330,12 @@ def month_bounds(month: date, tz: str) -> MonthBounds:
 
 
 def lookback_days(config: Config) -> int:
+    """Days of contacts staged before a span's first month (see MIN_LOOKBACK_DAYS)."""
     days = [
-        int(v)
+        -(-int(v) // (1 if k.endswith("days") else 1440))
         for r in all_rules()
         for k, v in params_in_force(config, r).items()
-        if k.endswith("days") and isinstance(v, int)
+        if k.endswith(("days", "minutes")) and isinstance(v, int)
     ]
     return max([MIN_LOOKBACK_DAYS, *(d + 3 for d in days)])
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from audit import rules
-from conftest import load
+from conftest import connect, load, make_config
 
 NY = "America/New_York"
 LA = "America/Los_Angeles"
@@ -391,6 +391,29 @@ def test_month_boundary_inside_a_local_day(regf):
     assert found["US-REGF-7IN7"] == {"pm4"}
 
 
+def test_look_back_grows_with_a_longer_window(tmp_path):
+    # a firm's 30-day window: contacts are staged from 33 days before the month, so
+    # seven calls on 5..11 September and one on 2 October make 8 in Sep 3..Oct 2
+    config = make_config(tmp_path, rules={"us_regf": {"US-REGF-7IN7": {"window_days": 30}}})
+    assert rules.lookback_days(config) == 33
+    con = connect(config)
+    try:
+        found = RegF(con, config).calls("s", daily(5, 7, month="2026-09"))
+        found = found.calls("o", [at("2026-10-02 10:00:00")]).run()
+    finally:
+        con.close()
+    assert found["US-REGF-7IN7"] == {"o1"}
+    assert (found.row("US-REGF-7IN7", "o1")["window_start"]) == date(2026, 9, 3)
+
+
+def test_look_back_by_default_is_the_longest_window_plus_three_days(config, tmp_path):
+    # 7-day windows (7-in-7, post-conversation, CN pre-agreed contacts); RISK-RAPID's
+    # minutes count in whole days
+    assert rules.lookback_days(config) == 10
+    minutes = {"us_regf": {"RISK-RAPID": {"window_minutes": 14 * 1440 + 1}}}
+    assert rules.lookback_days(make_config(tmp_path, rules=minutes)) == 18
+
+
 def test_calls_before_the_month_are_not_reported(regf):
     # 8 calls Sep 20..26 violate in September, not in an October run
     found = regf.calls("s", [*daily(20, 7, month="2026-09"), at("2026-09-26 18:00:00")]).run()
@@ -703,6 +726,19 @@ def test_one_reply_to_a_contact_the_person_started_is_allowed(regf):
         regf.contact("in", at("2026-10-07 09:00:00"), channel="sms", direction="inbound")
         .contact("reply", at("2026-10-07 09:05:00"), channel="sms")
         .contact("again", at("2026-10-07 09:30:00"), channel="sms")
+        .run()
+    )
+    assert found["US-REGF-MEDIUM"] == {"again"}
+
+
+def test_the_one_reply_may_answer_a_contact_long_before_the_month(regf):
+    # the person's sms of 20 August is weeks before October's look-back: the first
+    # sms after it (2 October) is the one reply allowed, the next one is not
+    regf.event("OPT", "medium_optout", at("2026-08-01 12:00:00"), channel="sms")
+    found = (
+        regf.contact("in", at("2026-08-20 09:00:00"), channel="sms", direction="inbound")
+        .contact("reply", at("2026-10-02 09:05:00"), channel="sms")
+        .contact("again", at("2026-10-03 09:30:00"), channel="sms")
         .run()
     )
     assert found["US-REGF-MEDIUM"] == {"again"}

@@ -4,8 +4,8 @@
 -- purpose: outbound contacts with a person through a medium (channel, optionally
 --          one phone number) barred by that person's medium_optout event.
 -- grain:   offending contact x opt-out (first opt-out reported)
--- inputs:  stg_contacts, stg_events
--- params:  none
+-- inputs:  contacts (the whole history), stg_contacts, stg_events
+-- params:  $month_start_at, $month_end_at
 -- reading: the bar is the person's (event person_id, else the account's debtor) and
 --          covers contacts about any debt, from effective_at until ended_at. An
 --          opt-out of call bars ringless voicemail too: conveying a ringless
@@ -25,14 +25,18 @@ with optouts as (
     where event_type = 'medium_optout'
 ),
 
--- every contact of a person who opted out, on a medium (ringless voicemail = call)
+-- every contact of a person who opted out, on a medium (ringless voicemail = call),
+-- from the whole history: the contact the one reply answers may be older than any
+-- look-back of the staged contacts. An opt-out's person is a person_id (the event's,
+-- else the account's debtor), so contacts are matched on person_id; only the columns
+-- the order of contacts needs are read from the whole history.
 person_media as (
     select
-        c.contact_id, c.person_key, c.channel, c.phone_number, c.direction, c.started_at,
-        c.in_month, c.is_outbound, c.purpose, c.regime,
+        c.contact_id, c.person_id as person_key, c.channel, c.direction, c.started_at,
         case when c.channel = 'ringless_voicemail' then 'call' else c.channel end as medium
-    from stg_contacts as c
-    where c.person_key in (select person_key from optouts)
+    from contacts as c
+    semi join optouts as o on o.person_key = c.person_id
+    where c.started_at < $month_end_at
 ),
 
 -- the person's latest inbound contact through the medium before each contact
@@ -55,15 +59,17 @@ replies as (
             order by started_at, contact_id
         ) as reply_no
     from after_inbound
-    where is_outbound
+    where direction = 'outbound'
 ),
 
+-- the month's outbound contacts, with what the bar and the exceptions read
 outbound_in_month as (
-    select *
-    from replies
-    where in_month
-      and coalesce(purpose, 'collection') <> 'notice'
-      and list_contains($regimes, regime)
+    select r.*, s.phone_number
+    from replies as r
+    inner join stg_contacts as s on s.contact_id = r.contact_id
+    where s.in_month
+      and coalesce(s.purpose, 'collection') <> 'notice'
+      and list_contains($regimes, s.regime)
 ),
 
 through_barred_medium as (
