@@ -2,7 +2,7 @@
 -- purpose: outbound collection contacts on accounts that had no overdue amount at the
 --          contact's time.
 -- grain:   offending contact x candidate zone
--- inputs:  stg_contacts, stg_contact_zones, installments, payments
+-- inputs:  stg_contacts, stg_contact_zones, gen_account_totals, installments, payments
 -- params:  $regimes (regimes: all, so every account)
 -- reading: overdue = sum of amount_due of instalments due before the contact's local
 --          date (an instalment due today is not yet overdue) minus the sum of
@@ -21,45 +21,19 @@ with collection_contacts as (
       and purpose = 'collection'
 ),
 
--- the span of the month's contacts: whatever lies before it counts for every contact,
--- so it is summed once per account by hashing and only the few rows inside the span
--- need running totals (sorting whole schedules and payment histories is the cost).
--- Local dates lie within a day of the UTC date in every zone, so the date span is
--- widened by a day on each side; any span that holds every contact gives exact totals.
+-- whatever lies before the span of the contacts counts for every contact and is summed
+-- once per account (gen_account_totals, shared with GEN-PAID-OFF); only the few rows
+-- inside the span need running totals (sorting whole schedules and payment histories
+-- is the cost). Local dates lie within a day of the UTC date in every zone, so the
+-- date span is widened by a day on each side; any span that holds every contact gives
+-- exact totals.
 span as (
     select
-        timezone('UTC', min(started_at))::date - 1 as first_date,
-        timezone('UTC', max(started_at))::date + 2 as last_date,
-        min(started_at) as first_at,
-        max(started_at) as last_at
-    from collection_contacts
-),
-
--- accounts with a schedule (the others are not assessed) and what fell due before the span
-due_base as (
-    select
-        i.account_id,
-        coalesce(sum(i.amount_due) filter (where i.due_date < s.first_date), 0) as due_base
-    from installments as i
-    cross join span as s
-    semi join collection_contacts as c on c.account_id = i.account_id
-    group by i.account_id
-),
-
-paid_base as (
-    select
-        p.account_id,
-        coalesce(sum(p.amount) filter (where p.paid_at < s.first_at), 0) as paid_base,
-        -- the most that can have been paid at any contact: reversals inside the span
-        -- may be undone by later payments, so only the positive amounts bound it
-        coalesce(sum(p.amount) filter (where p.paid_at < s.first_at), 0)
-            + coalesce(sum(p.amount) filter (where p.paid_at >= s.first_at
-                and p.paid_at < s.last_at and p.amount > 0), 0) as paid_at_most
-    from payments as p
-    cross join span as s
-    semi join due_base as b on b.account_id = p.account_id
-    where p.paid_at < s.last_at
-    group by p.account_id
+        min(first_date) as first_date,
+        timezone('UTC', max(last_at))::date + 2 as last_date,
+        min(first_at) as first_at,
+        max(last_at) as last_at
+    from gen_account_totals
 ),
 
 -- due only grows, so due_base is the least any contact sees; an account whose
@@ -68,14 +42,13 @@ paid_base as (
 -- integer key numbers them once for every reader below.
 candidate_accounts as materialized (
     select
-        b.account_id,
+        account_id,
         -- the asof joins sort on this key: an integer sorts much faster than the text id
         row_number() over () as account_key,
-        b.due_base,
-        coalesce(p.paid_base, 0) as paid_base
-    from due_base as b
-    left join paid_base as p on p.account_id = b.account_id
-    where b.due_base - coalesce(p.paid_at_most, 0) <= 0
+        due_base,
+        paid_base
+    from gen_account_totals
+    where due_base - paid_at_most <= 0
 ),
 
 due_steps as (

@@ -4,7 +4,7 @@
 -- purpose: outbound collection contacts on accounts whose cumulative payments had
 --          reached the total due by the contact's instant.
 -- grain:   offending contact
--- inputs:  stg_contacts, installments, payments
+-- inputs:  stg_contacts, gen_account_totals, payments
 -- params:  $regimes (regimes: all, so every account)
 -- reading: total_due = the sum of amount_due of all instalments and cum_paid = the
 --          sum of payments with paid_at at or before the contact's started_at,
@@ -22,43 +22,21 @@ with collection_contacts as (
       and purpose = 'collection'
 ),
 
--- the span of the month's contacts: payments before it count for every contact, so
--- they are summed once per account by hashing and only payments inside the span need
--- running totals (sorting whole payment histories is the cost)
+-- payments before the span of the contacts count for every contact and are summed once
+-- per account (gen_account_totals, shared with GEN-NOT-DUE); only payments inside the
+-- span need running totals (sorting whole payment histories is the cost). Only accounts
+-- that may have been repaid by some contact need per-contact totals.
 span as (
-    select min(started_at) as first_at, max(started_at) as last_at
-    from collection_contacts
+    select min(first_at) as first_at, max(last_at) as last_at
+    from gen_account_totals
 ),
 
-schedules as (
-    select i.account_id, sum(i.amount_due) as total_due
-    from installments as i
-    semi join collection_contacts as c on c.account_id = i.account_id
-    group by i.account_id
-),
-
-paid_base as (
-    select
-        p.account_id,
-        coalesce(sum(p.amount) filter (where p.paid_at < s.first_at), 0) as paid_base,
-        -- the most that can have been paid at any contact: reversals inside the span
-        -- may be undone by later payments, so only the positive amounts bound it
-        coalesce(sum(p.amount) filter (where p.paid_at < s.first_at), 0)
-            + coalesce(sum(p.amount) filter (where p.paid_at >= s.first_at and p.amount > 0), 0)
-            as paid_at_most
-    from payments as p
-    cross join span as s
-    semi join schedules as d on d.account_id = p.account_id
-    where p.paid_at <= s.last_at
-    group by p.account_id
-),
-
--- only accounts that may have been repaid by some contact need per-contact totals
 candidate_accounts as (
-    select d.account_id, d.total_due, p.paid_base
-    from schedules as d
-    inner join paid_base as p on p.account_id = d.account_id
-    where p.paid_at_most >= d.total_due
+    select account_id, total_due, paid_base
+    -- (total_due > 0: ingest rejects other amounts, so an account without payments
+    -- is never one)
+    from gen_account_totals
+    where paid_at_most >= total_due
 ),
 
 paid_steps as (
