@@ -9,9 +9,9 @@
 -- params:  $regimes (the pack's)
 -- output:  account_id, total_due (every instalment), due_base (instalments due before
 --          first_date), paid_base (payments before first_at, reversals subtracting;
---          0 without payments), paid_at_most (paid_base
---          plus the positive payments from first_at through last_at: no contact can
---          have seen more paid), first_date, first_at, last_at (the span below)
+--          0 without payments), paid_at_most (paid_base plus the positive payments
+--          from first_at through last_at: no contact can have seen more paid),
+--          first_date, first_at, last_at (the span below)
 -- span:    first_at, last_at = the first and last collection contact; first_date = the
 --          UTC date of first_at less a day (a local date lies within a day of the UTC
 --          date in every zone). Whatever lies before the span counts for every contact;
