@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -331,11 +332,13 @@ def month_bounds(month: date, tz: str) -> MonthBounds:
 
 def lookback_days(config: Config) -> int:
     """Days of contacts staged before a span's first month (see MIN_LOOKBACK_DAYS)."""
+    per_day = {"days": 1, "minutes": 24 * 60}  # a window in minutes counts whole days
     days = [
-        -(-int(v) // (1 if k.endswith("days") else 1440))
+        math.ceil(v / per_day[unit])
         for r in all_rules()
         for k, v in params_in_force(config, r).items()
-        if k.endswith(("days", "minutes")) and isinstance(v, int)
+        for unit in per_day
+        if k.endswith(unit) and isinstance(v, int)
     ]
     return max([MIN_LOOKBACK_DAYS, *(d + 3 for d in days)])
 

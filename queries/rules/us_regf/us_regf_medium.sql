@@ -5,7 +5,7 @@
 --          one phone number) barred by that person's medium_optout event.
 -- grain:   offending contact x opt-out (first opt-out reported)
 -- inputs:  contacts (the whole history), stg_contacts, stg_events
--- params:  $month_start_at, $month_end_at
+-- params:  $month_end_at, $regimes (the pack's)
 -- reading: the bar is the person's (event person_id, else the account's debtor) and
 --          covers contacts about any debt, from effective_at until ended_at. An
 --          opt-out of call bars ringless voicemail too: conveying a ringless
