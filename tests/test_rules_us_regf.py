@@ -403,7 +403,7 @@ def test_look_back_grows_with_a_longer_window(tmp_path):
     finally:
         con.close()
     assert found["US-REGF-7IN7"] == {"o1"}
-    assert (found.row("US-REGF-7IN7", "o1")["window_start"]) == date(2026, 9, 3)
+    assert found.row("US-REGF-7IN7", "o1")["window_start"] == date(2026, 9, 3)
 
 
 def test_look_back_by_default_is_the_longest_window_plus_three_days(config, tmp_path):
