@@ -32,7 +32,8 @@
 --          payments are applied oldest instalment first, so the instalment
 --          that sets dpd is the first one whose cumulative due exceeds
 --          cum_paid: an ASOF join from cum_paid to the ladder of cumulative
---          due finds it, for the flow months with something overdue. A flow
+--          due finds it, for the flow months with something overdue (the
+--          ladder holds only the accounts that ever have). A flow
 --          month's totals hold until the next flow month, so the months in
 --          between are copies of it (dpd grows with the month end); the state
 --          at S of a flow month is its totals less its own flows, that of a
@@ -64,21 +65,6 @@ schedule_accounts as (
     left join account_month_seeds as k on k.account_key = a.account_key
     where a.source = 'schedule'
       and a.origination_date <= c.last_month_end
-),
-
-instalment_ladder as (
-    -- cumulative due of the instalments up to each one, oldest due date first
-    select
-        s.account_key,
-        i.due_date,
-        i.amount_due,
-        (sum(i.amount_due) over (
-            partition by s.account_key
-            order by i.due_date, i.installment_no
-            rows between unbounded preceding and current row
-        ))::decimal(18, 2) as cum_due_through
-    from installments as i
-    inner join schedule_accounts as s on s.account_id = i.account_id
 ),
 
 flows as (
@@ -164,6 +150,33 @@ flow_state as (
         order by month
         rows between unbounded preceding and current row
     )
+),
+
+overdue_accounts as (
+    -- the accounts with something overdue at some flow month: only their ladders are
+    -- probed (a state at S is the previous flow month's state at E)
+    select distinct account_key from flow_state where cum_due > cum_paid
+),
+
+instalment_ladder as (
+    -- cumulative due of the instalments up to each one, oldest due date first. The
+    -- oldest unpaid instalment of an overdue state is due by its month end, so the
+    -- instalments due after the calendar never answer a probe (at 10M contacts: 5.0M
+    -- of 10.7M instalments, on the 0.5M of 1M accounts ever overdue).
+    select
+        s.account_key,
+        i.due_date,
+        i.amount_due,
+        (sum(i.amount_due) over (
+            partition by s.account_key
+            order by i.due_date, i.installment_no
+            rows between unbounded preceding and current row
+        ))::decimal(18, 2) as cum_due_through
+    from installments as i
+    inner join schedule_accounts as s on s.account_id = i.account_id
+    semi join overdue_accounts as o on o.account_key = s.account_key
+    cross join calendar as c
+    where i.due_date <= c.last_month_end
 ),
 
 -- DuckDB-specific: an ASOF join picks the ladder step with the smallest cumulative
