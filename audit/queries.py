@@ -124,15 +124,17 @@ def materialize(
     name: str,
     params: dict[str, Any],
     temp: bool = False,
+    view: bool = False,
 ) -> None:
-    """``create or replace [temp] table <table> as <query name>``.
+    """``create or replace [temp] table|view <table> as <query name>``.
 
-    ``table`` comes from the caller's fixed list of step names, never from input.
+    ``table`` comes from the caller's fixed list of step names, never from input. A
+    view's query takes no parameters.
     """
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
         raise QueryError(f"bad table name {table!r}")
     sql = select_sql(name)
-    kind = "temp table" if temp else "table"
+    kind = ("temp " if temp else "") + ("view" if view else "table")
     execute(con, f"create or replace {kind} {table} as\n{sql}", params, name)
 
 

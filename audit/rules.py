@@ -62,10 +62,13 @@ PARAM_TYPES = ("int", "number", "time", "text", "table")
 STAGING_STEPS = (
     "stg_tz_offsets",
     "stg_contacts",
+    "stg_contact_alt_zones",
     "stg_contact_zones",
     "stg_events",
     "stg_inconvenient_windows",
 )
+# staging steps that are views over the others, not tables
+STAGING_VIEWS = frozenset({"stg_contact_zones"})
 # Counting windows look back into earlier months (RULES.md): contacts are staged from
 # this many days before the span's first month, at least MIN_LOOKBACK_DAYS (a local
 # day reaches up to a day either side of the UTC date, and RISK-CONCENTRATED counts
@@ -346,7 +349,7 @@ def lookback_days(config: Config) -> int:
 def build_staging(
     con: duckdb.DuckDBPyConnection, config: Config, month: date, last_month: date | None = None
 ) -> dict[str, Any]:
-    """The STAGING_STEPS as temp tables for ``month`` (through ``last_month``: a span)."""
+    """The STAGING_STEPS as temp tables (or views) for ``month`` (through ``last_month``)."""
     b = month_bounds(month, config.portfolio.portfolio_timezone)
     e = month_bounds(last_month or month, config.portfolio.portfolio_timezone)
     scope_start = b.start_at - timedelta(days=lookback_days(config))
@@ -359,7 +362,7 @@ def build_staging(
         "portfolio_timezone": config.portfolio.portfolio_timezone,
     }
     for step in STAGING_STEPS:
-        queries.materialize(con, step, step, params, temp=True)
+        queries.materialize(con, step, step, params, temp=True, view=step in STAGING_VIEWS)
     for pack in packs().values():
         # a pack's own staging (e.g. the calls Reg F counts), shared by several of its rules;
         # $pack_window_days = the longest day window among the pack's rules in force
@@ -604,12 +607,11 @@ select
     c.month,
     c.contact_id, c.account_id, c.customer_id, c.person_id, c.party, c.channel,
     c.direction, c.collector_id, c.agency_id, c.started_at,
-    coalesce(f.local_time, z.local_at), coalesce(f.timezone, z.zone),
+    coalesce(f.local_time, c.local_at), coalesce(f.timezone, c.account_timezone),
     f.evidence_count, f.window_start, f.window_end, f.detail, f.evidence, $run_id
 from rule_findings as f
 inner join rule_catalogue as r on r.rule_id = f.rule_id
 inner join stg_contacts as c on c.contact_id = f.contact_id
-left join stg_contact_zones as z on z.contact_id = c.contact_id and z.zone_rank = 0
 where c.in_month and list_contains(r.regimes, c.regime)
 """,
         {"run_id": run_id},

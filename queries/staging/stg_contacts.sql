@@ -6,7 +6,8 @@
 --          $month_start_at, $month_end_at (the month in portfolio_timezone),
 --          $portfolio_timezone
 -- output:  contact columns (but is_ai_voice) + customer_id, regime,
---          account_timezone, alt_timezones (the account's other candidate zones;
+--          account_timezone, local_at (TIMESTAMP: the wall clock in
+--          account_timezone), alt_timezones (the account's other candidate zones;
 --          stg_contact_zones has a row per contact and zone), person_key,
 --          is_outbound, is_outbound_contact, is_call, is_connected,
 --          is_conversation, is_rpc, in_month, month (first day of the contact's
@@ -35,6 +36,8 @@ final as (
         a.customer_id,
         a.regime,
         a.timezone as account_timezone,
+        -- DuckDB-specific: wall clock = UTC instant + the zone's offset at that slot
+        make_timestamp(epoch_us(c.started_at) + z.offset_us) as local_at,
         a.alt_timezones,
         c.person_id,
         coalesce(c.person_id, 'phone:' || c.phone_number, 'contact:' || c.contact_id)
@@ -74,6 +77,8 @@ final as (
     inner join accounts as a on a.account_id = c.account_id
     left join stg_tz_offsets as o
         on o.zone = $portfolio_timezone and o.slot = epoch_us(c.started_at) // 900000000
+    left join stg_tz_offsets as z
+        on z.zone = a.timezone and z.slot = epoch_us(c.started_at) // 900000000
 )
 
 select * from final

@@ -3,7 +3,7 @@
 -- purpose: outbound collection contacts whose local start time falls in the quiet
 --          period [$quiet_start, $quiet_end) in any candidate zone of the account.
 -- grain:   offending contact x candidate zone
--- inputs:  stg_contacts, stg_contact_zones
+-- inputs:  stg_contact_zones
 -- params:  $quiet_start ('22:00', included), $quiet_end ('08:00', excluded): 22:00:00
 --          and 07:59:59 violate, 21:59:59 and 08:00:00 do not. A start later than the
 --          end wraps past midnight; equal values mean no quiet period.
@@ -12,19 +12,14 @@
 --          party) with purpose collection; contacts the debtor starts are not the
 --          collector's and are not violations. A contact must be lawful in every
 --          candidate zone, so it violates if its local time is quiet in any of them.
-with collection_contacts as (
-    select contact_id
-    from stg_contacts
+with contact_times as (
+    -- collection contacts, in each candidate zone
+    select contact_id, zone_rank, zone, local_at, local_time
+    from stg_contact_zones
     where in_month
       and list_contains($regimes, regime)
       and is_outbound_contact
       and purpose = 'collection'
-),
-
-contact_times as (
-    select z.contact_id, z.zone_rank, z.zone, z.local_at, z.local_time
-    from collection_contacts as c
-    inner join stg_contact_zones as z on z.contact_id = c.contact_id
 ),
 
 quiet as (

@@ -2,7 +2,7 @@
 -- purpose: outbound collection contacts on accounts that had no overdue amount at the
 --          contact's time.
 -- grain:   offending contact x candidate zone
--- inputs:  stg_contacts, stg_contact_zones, gen_account_totals, installments, payments
+-- inputs:  stg_contact_zones, gen_account_totals, installments, payments
 -- params:  $regimes (regimes: all, so every account)
 -- reading: overdue = sum of amount_due of instalments due before the contact's local
 --          date (an instalment due today is not yet overdue) minus the sum of
@@ -12,22 +12,13 @@
 --          of them. Accounts with no instalment schedule are not assessed (there is
 --          nothing to compare with). A collection contact is an outbound contact (any
 --          channel but letter, any party) with purpose collection.
-with collection_contacts as (
-    select contact_id, account_id, started_at
-    from stg_contacts
-    where in_month
-      and list_contains($regimes, regime)
-      and is_outbound_contact
-      and purpose = 'collection'
-),
-
 -- whatever lies before the span of the contacts counts for every contact and is summed
 -- once per account (gen_account_totals, shared with GEN-PAID-OFF); only the few rows
 -- inside the span need running totals (sorting whole schedules and payment histories
 -- is the cost). Local dates lie within a day of the UTC date in every zone, so the
 -- date span is widened by a day on each side; any span that holds every contact gives
 -- exact totals.
-span as (
+with span as (
     select
         min(first_date) as first_date,
         timezone('UTC', max(last_at))::date + 2 as last_date,
@@ -79,12 +70,16 @@ paid_steps as (
 -- only what the asof joins need goes through their sorts; the zone and wall clock of
 -- the few offending contacts are looked up at the end
 contact_dates as (
+    -- the collection contacts of the candidate accounts, in each candidate zone
     select
         c.contact_id, a.account_key, a.due_base, a.paid_base, c.started_at,
-        z.zone_rank, z.local_date
-    from collection_contacts as c
+        c.zone_rank, c.local_date
+    from stg_contact_zones as c
     inner join candidate_accounts as a on a.account_id = c.account_id
-    inner join stg_contact_zones as z on z.contact_id = c.contact_id
+    where c.in_month
+      and list_contains($regimes, c.regime)
+      and c.is_outbound_contact
+      and c.purpose = 'collection'
 ),
 
 -- DuckDB-specific: asof joins pick the running totals strictly before the local date

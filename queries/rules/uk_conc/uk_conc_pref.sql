@@ -40,24 +40,27 @@ window_text as (
 ),
 
 in_window as (
+    -- the customer contacts (as above), in each candidate zone
     select
         c.contact_id,
-        z.zone_rank,
-        z.zone,
-        z.local_at,
+        c.zone_rank,
+        c.zone,
+        c.local_at,
         w.event_id
-    from customer_contacts as c
-    inner join stg_contact_zones as z on z.contact_id = c.contact_id
+    from stg_contact_zones as c
     inner join windows as w
         on w.person_key = c.person_key
-       and w.isodow = z.local_isodow
-       and z.local_at >= z.local_date + to_minutes(w.start_minute)
-       and z.local_at < z.local_date + to_minutes(w.end_minute)
+       and w.isodow = c.local_isodow
+       and c.local_at >= c.local_date + to_minutes(w.start_minute)
+       and c.local_at < c.local_date + to_minutes(w.end_minute)
        and c.started_at >= w.effective_at
        and (w.ended_at is null or c.started_at < w.ended_at)
-    where c.is_outbound_contact
+    where c.in_month
+      and list_contains($regimes, c.regime)
+      and c.is_outbound_contact
+      and c.party in ('debtor', 'guarantor')
     qualify row_number() over (
-        partition by c.contact_id, z.zone_rank order by w.effective_at, w.event_id
+        partition by c.contact_id, c.zone_rank order by w.effective_at, w.event_id
     ) = 1
 ),
 

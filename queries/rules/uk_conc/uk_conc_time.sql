@@ -3,7 +3,7 @@
 -- purpose: outbound contacts with the customer before $earliest or after $latest
 --          local time in any candidate zone of the account.
 -- grain:   offending contact x candidate zone
--- inputs:  stg_contacts, stg_contact_zones
+-- inputs:  stg_contact_zones
 -- params:  $earliest ('08:00'), $latest ('21:00'): policy hours, by analogy with
 --          MCOB 13.5.4G ("a reasonable hour will usually fall between 8 am and 9 pm");
 --          the FCA sets no hours for CONC. The instants themselves are reasonable:
@@ -16,13 +16,12 @@
 --          in force. Inbound contacts and letters (no meaningful send time) are not
 --          assessed.
 with customer_contacts as (
-    select c.contact_id, z.zone_rank, z.zone, z.local_at, z.local_time
-    from stg_contacts as c
-    inner join stg_contact_zones as z on z.contact_id = c.contact_id
-    where c.in_month
-      and list_contains($regimes, c.regime)
-      and c.is_outbound_contact
-      and c.party in ('debtor', 'guarantor')
+    select contact_id, zone_rank, zone, local_at, local_time
+    from stg_contact_zones
+    where in_month
+      and list_contains($regimes, regime)
+      and is_outbound_contact
+      and party in ('debtor', 'guarantor')
 ),
 
 final as (

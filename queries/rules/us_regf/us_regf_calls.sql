@@ -6,8 +6,8 @@
 --          (RULES.md "How Reg F call frequency is counted", rule 2). Shared by
 --          US-REGF-7IN7, US-REGF-POSTCONV and the two risk flags.
 -- grain:   outbound call or ringless voicemail x candidate zone of its account
--- inputs:  stg_contacts, stg_events, stg_tz_offsets, accounts, account_events,
---          us_regf_conversations
+-- inputs:  stg_contacts, stg_contact_zones, stg_events, stg_tz_offsets, accounts,
+--          account_events, us_regf_conversations
 -- params:  $regimes, $month_start_at, $month_end_at, $pack_window_days (the longest
 --          day window of the pack's rules: calls before the month are kept as far
 --          back as a window that ends in the month can reach, plus two days for
@@ -34,31 +34,17 @@
 --   about (comment 14(b)(4)-1.i; RULES.md counting rule 1). Ringless voicemail is
 --   a placed call, SMS and e-mail never are (comment 14(b)-1).
 -- dialect: DuckDB-specific epoch_us/make_timestamp, hash, arg_min, list functions
-with outbound_calls as (
+-- every candidate zone of the call, with its local time (stg_contact_zones: the
+-- account's own zone is read with the call, only the few others are joined)
+with call_zones as (
     select
         contact_id, account_id as debt_id, person_key, party, phone_number, call_result,
-        is_connected, started_at, in_month,
-        unnest(list_prepend(account_timezone, coalesce(alt_timezones, []))) as zone,
-        generate_subscripts(list_prepend(account_timezone, coalesce(alt_timezones, [])), 1) - 1
-            as zone_rank
-    from stg_contacts
+        is_connected, started_at, in_month, zone, zone_rank, local_at, local_date
+    from stg_contact_zones
     where is_outbound
       and is_call
       and list_contains($regimes, regime)
       and started_at >= $month_start_at - to_days($pack_window_days + 2)
-),
-
--- local time per candidate zone, as stg_contact_zones computes it, but through the
--- small offsets table rather than a join of millions of rows on contact_id
-call_zones as (
-    select
-        c.*,
-        -- DuckDB-specific: wall clock = UTC instant + the zone's offset at that slot
-        make_timestamp(epoch_us(c.started_at) + o.offset_us) as local_at,
-        make_timestamp(epoch_us(c.started_at) + o.offset_us)::date as local_date
-    from outbound_calls as c
-    inner join stg_tz_offsets as o
-        on o.zone = c.zone and o.slot = epoch_us(c.started_at) // 900000000
 ),
 
 -- (an event without a number names the account's phone on file)

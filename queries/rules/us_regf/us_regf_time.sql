@@ -1,7 +1,7 @@
 -- rule:    US-REGF-TIME, 12 CFR 1006.6(b)(1)(i): no communication or attempt with
 --          the consumer before 8 a.m. or after 9 p.m. local time.
 -- grain:   offending contact x candidate zone
--- inputs:  stg_contacts, stg_contact_zones
+-- inputs:  stg_contact_zones
 -- params:  $earliest, $latest ('HH:MM'); the instants themselves are allowed, so
 --          07:59:59 and 21:00:00.001 violate, 08:00:00 and 21:00:00 do not;
 --          $regimes (the pack's regimes).
@@ -11,13 +11,12 @@
 --          candidate zones the contact must be lawful in all of them (comment
 --          6(b)(1)(i)-2), so each zone is checked and any failing zone is reported.
 with contact_times as (
-    select c.contact_id, z.zone_rank, z.zone, z.local_at, z.local_time
-    from stg_contacts as c
-    inner join stg_contact_zones as z on z.contact_id = c.contact_id
-    where c.in_month
-      and c.is_outbound_contact
-      and c.party in ('debtor', 'spouse')
-      and list_contains($regimes, c.regime)
+    select contact_id, zone_rank, zone, local_at, local_time
+    from stg_contact_zones
+    where in_month
+      and is_outbound_contact
+      and party in ('debtor', 'spouse')
+      and list_contains($regimes, regime)
 ),
 
 final as (
