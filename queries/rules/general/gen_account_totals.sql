@@ -43,7 +43,9 @@ schedules as (
         coalesce(sum(i.amount_due) filter (where i.due_date < s.first_date), 0) as due_base
     from installments as i
     cross join span as s
-    semi join collection_contacts as c on c.account_id = i.account_id
+    -- each account once: a semi join builds its hash table from every row it is given
+    semi join (select distinct account_id from collection_contacts) as c
+        on c.account_id = i.account_id
     group by i.account_id
 ),
 
