@@ -19,6 +19,10 @@
 --   rpc              = a conversation with party debtor
 --   person_key       = person_id (the debtor's customer_id when party = debtor),
 --                      else the number dialled, else the contact itself
+-- types:   regime, party, channel, direction and purpose are ENUMs of their
+--          vocabularies (stg_regime, stg_party, …: temporary types that
+--          rules.build_staging creates; a filter on one is a byte compare).
+--          The account's regime is cast once per account, before the join.
 -- note:    no list of all the zones per contact: building and storing 10M lists
 --          cost about a fifth of this step; only the few accounts with
 --          alt_timezones carry a list
@@ -42,9 +46,9 @@ final as (
         c.person_id,
         coalesce(c.person_id, 'phone:' || c.phone_number, 'contact:' || c.contact_id)
             as person_key,
-        c.party,
-        c.channel,
-        c.direction,
+        c.party::stg_party as party,
+        c.channel::stg_channel as channel,
+        c.direction::stg_direction as direction,
         c.started_at,
         c.ended_at,
         c.collector_id,
@@ -52,7 +56,7 @@ final as (
         c.phone_number,
         c.call_result,
         c.outcome,
-        c.purpose,
+        c.purpose::stg_purpose as purpose,
         coalesce(c.debts_discussed, []) as debts_discussed,
         c.recording_id,
         c.note,
@@ -74,7 +78,10 @@ final as (
             )
         )::date as month
     from contacts_in_scope as c
-    inner join accounts as a on a.account_id = c.account_id
+    inner join (
+        select account_id, customer_id, regime::stg_regime as regime, timezone, alt_timezones
+        from accounts
+    ) as a on a.account_id = c.account_id
     left join stg_tz_offsets as o
         on o.zone = $portfolio_timezone and o.slot = epoch_us(c.started_at) // 900000000
     left join stg_tz_offsets as z

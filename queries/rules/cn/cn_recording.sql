@@ -9,7 +9,8 @@
 -- reading: "collection call" uses the catalogue's vocabulary (purpose collection), in
 --          either direction; RULES.md's test is a call with a conversation, so a
 --          voicemail or an unanswered ring needs no recording. Every visit is
---          assessed, whatever its purpose. A blank recording_id is no recording.
+--          assessed, whatever its purpose. A blank recording_id is no recording
+--          (ingest stores a blank value as null, so null is the test).
 with recordable as (
     select contact_id, channel, direction
     from stg_contacts
@@ -19,7 +20,7 @@ with recordable as (
           (is_call and is_conversation and purpose = 'collection')
           or channel = 'visit'
       )
-      and nullif(trim(recording_id), '') is null
+      and recording_id is null
 ),
 
 final as (
