@@ -1,0 +1,127 @@
+"""Rules staging: the contacts' labels as ENUMs, and their local time in every zone.
+
+Naive timestamps are local time in Asia/Shanghai (the default source_timezone and the
+default account timezone).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from audit import rules, schema
+from audit.config import REGIMES
+from conftest import load
+
+
+def test_staged_labels_are_enums_that_compare_as_text(con, config):
+    load(
+        con,
+        config,
+        "accounts",
+        [
+            {
+                "account_id": "A1",
+                "customer_id": "P1",
+                "principal": "200",
+                "origination_date": "2026-07-01",
+            }
+        ],
+    )
+    load(
+        con,
+        config,
+        "contacts",
+        [
+            {
+                "contact_id": "c1",
+                "account_id": "A1",
+                "party": "Debtor",
+                "channel": "call",
+                "started_at": "2026-10-06 10:00:00",
+                "call_result": "no_answer",
+            }
+        ],
+    )
+    rules.build_staging(con, config, date(2026, 10, 1))
+    types = dict(
+        con.execute(
+            "select column_name, data_type from duckdb_columns() where table_name = 'stg_contacts'"
+        ).fetchall()
+    )
+    vocabularies = {
+        "regime": REGIMES,
+        "party": schema.PARTIES,
+        "channel": schema.CHANNELS,
+        "direction": schema.DIRECTIONS,
+        "purpose": schema.PURPOSES,
+    }
+    for column, values in vocabularies.items():
+        # in text order, so that sorting them sorts as text
+        assert types[column] == "ENUM(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
+    assert types["call_result"] == "VARCHAR"
+    # a value outside the vocabulary compares false rather than failing the query
+    assert con.execute(
+        "select party = 'debtor', party = 'nobody', party in ('x', 'debtor'), "
+        "channel || '/' || direction, regime, purpose from stg_contacts"
+    ).fetchall() == [(True, False, True, "call/outbound", "cn", "collection")]
+
+
+def test_every_candidate_zone_has_a_row_with_its_local_time(con, config):
+    load(
+        con,
+        config,
+        "accounts",
+        [
+            {
+                "account_id": "A1",
+                "customer_id": "P1",
+                "principal": "200",
+                "origination_date": "2026-07-01",
+                "alt_timezones": "America/Los_Angeles|Europe/London",
+            },
+            {
+                "account_id": "A2",
+                "customer_id": "P2",
+                "principal": "200",
+                "origination_date": "2026-07-01",
+            },
+        ],
+    )
+    load(
+        con,
+        config,
+        "contacts",
+        [
+            {
+                "contact_id": "c1",
+                "account_id": "A1",
+                "channel": "call",
+                "started_at": "2026-10-06 10:00:00",
+            },
+            {
+                "contact_id": "c2",
+                "account_id": "A2",
+                "channel": "sms",
+                "started_at": "2026-10-31 23:30:00",
+            },
+        ],
+    )
+    rules.build_staging(con, config, date(2026, 10, 1))
+    rows = con.execute(
+        "select contact_id, zone_rank, zone, local_at, local_date, local_time, local_isodow, "
+        "channel from stg_contact_zones order by contact_id, zone_rank"
+    ).fetchall()
+    # 2026-10-06 10:00 in Shanghai (UTC+8) is 02:00 UTC: 19:00 the day before in Los
+    # Angeles (PDT, UTC-7) and 03:00 in London (BST, UTC+1); 6 Oct 2026 is a Tuesday
+    assert [r[:4] for r in rows] == [
+        ("c1", 0, "Asia/Shanghai", datetime(2026, 10, 6, 10, 0)),
+        ("c1", 1, "America/Los_Angeles", datetime(2026, 10, 5, 19, 0)),
+        ("c1", 2, "Europe/London", datetime(2026, 10, 6, 3, 0)),
+        ("c2", 0, "Asia/Shanghai", datetime(2026, 10, 31, 23, 30)),
+    ]
+    assert rows[1][4:] == (date(2026, 10, 5), datetime(2026, 10, 5, 19, 0).time(), 1, "call")
+    assert rows[0][6] == 2
+    # the account's own zone is stg_contacts' local_at; only c1 has other zones
+    assert con.execute(
+        "select contact_id, zone_rank from stg_contact_alt_zones order by all"
+    ).fetchall() == [("c1", 1), ("c1", 2)]
