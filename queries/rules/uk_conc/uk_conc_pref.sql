@@ -3,7 +3,7 @@
 -- purpose: outbound contacts with the customer inside a time window the customer said
 --          is inconvenient, or through a medium the customer opted out of.
 -- grain:   offending contact x candidate zone (time) or contact (medium)
--- inputs:  stg_contacts, stg_contact_zones, stg_inconvenient_windows, account_events,
+-- inputs:  stg_contact_zones, stg_inconvenient_windows, account_events,
 --          accounts
 -- params:  $month_end_at, $regimes (the pack's; the engine reports no other, so filter early)
 -- reading: the customer is the debtor or a guarantor (CONC 7.1.4R). A request is the
@@ -21,13 +21,21 @@
 --          brackets). An opt-out of call bars ringless voicemail too (a "call" in the
 --          catalogue's terms). Letters ARE assessed here: a customer who opted out of
 --          letters asked not to be written to.
-with customer_contacts as (
-    select contact_id, person_key, channel, phone_number, started_at, is_outbound_contact
-    from stg_contacts
+-- the customer's outbound contacts (letters included), in each candidate zone
+with customer_zones as (
+    select
+        contact_id, zone_rank, zone, local_at, local_date, local_isodow, person_key, channel,
+        phone_number, started_at, is_outbound_contact
+    from stg_contact_zones
     where in_month
       and list_contains($regimes, regime)
       and is_outbound
       and party in ('debtor', 'guarantor')
+),
+
+-- the same contacts once each (a medium is barred whatever the zone)
+customer_contacts as (
+    select * from customer_zones where zone_rank = 0
 ),
 
 windows as (
@@ -40,14 +48,13 @@ window_text as (
 ),
 
 in_window as (
-    -- the customer contacts (as above), in each candidate zone
     select
         c.contact_id,
         c.zone_rank,
         c.zone,
         c.local_at,
         w.event_id
-    from stg_contact_zones as c
+    from customer_zones as c
     inner join windows as w
         on w.person_key = c.person_key
        and w.isodow = c.local_isodow
@@ -55,10 +62,7 @@ in_window as (
        and c.local_at < c.local_date + to_minutes(w.end_minute)
        and c.started_at >= w.effective_at
        and (w.ended_at is null or c.started_at < w.ended_at)
-    where c.in_month
-      and list_contains($regimes, c.regime)
-      and c.is_outbound_contact
-      and c.party in ('debtor', 'guarantor')
+    where c.is_outbound_contact
     qualify row_number() over (
         partition by c.contact_id, c.zone_rank order by w.effective_at, w.event_id
     ) = 1
