@@ -12,25 +12,29 @@ from audit import rules, schema
 from audit.config import REGIMES
 from conftest import load
 
+OCTOBER = date(2026, 10, 1)
 
-def test_staged_labels_are_enums_that_compare_as_text(con, config):
+
+def stage(con, config, accounts: list[dict], contacts: list[dict]) -> None:
+    """Load accounts (account_id and extra columns) and contacts, then stage October."""
     load(
         con,
         config,
         "accounts",
         [
-            {
-                "account_id": "A1",
-                "customer_id": "P1",
-                "principal": "200",
-                "origination_date": "2026-07-01",
-            }
+            {"customer_id": "P1", "principal": "200", "origination_date": "2026-07-01", **a}
+            for a in accounts
         ],
     )
-    load(
+    load(con, config, "contacts", contacts)
+    rules.build_staging(con, config, OCTOBER)
+
+
+def test_staged_labels_are_enums_that_compare_as_text(con, config):
+    stage(
         con,
         config,
-        "contacts",
+        [{"account_id": "A1"}],
         [
             {
                 "contact_id": "c1",
@@ -42,7 +46,6 @@ def test_staged_labels_are_enums_that_compare_as_text(con, config):
             }
         ],
     )
-    rules.build_staging(con, config, date(2026, 10, 1))
     types = dict(
         con.execute(
             "select column_name, data_type from duckdb_columns() where table_name = 'stg_contacts'"
@@ -67,30 +70,13 @@ def test_staged_labels_are_enums_that_compare_as_text(con, config):
 
 
 def test_every_candidate_zone_has_a_row_with_its_local_time(con, config):
-    load(
+    stage(
         con,
         config,
-        "accounts",
         [
-            {
-                "account_id": "A1",
-                "customer_id": "P1",
-                "principal": "200",
-                "origination_date": "2026-07-01",
-                "alt_timezones": "America/Los_Angeles|Europe/London",
-            },
-            {
-                "account_id": "A2",
-                "customer_id": "P2",
-                "principal": "200",
-                "origination_date": "2026-07-01",
-            },
+            {"account_id": "A1", "alt_timezones": "America/Los_Angeles|Europe/London"},
+            {"account_id": "A2", "customer_id": "P2"},
         ],
-    )
-    load(
-        con,
-        config,
-        "contacts",
         [
             {
                 "contact_id": "c1",
@@ -106,7 +92,6 @@ def test_every_candidate_zone_has_a_row_with_its_local_time(con, config):
             },
         ],
     )
-    rules.build_staging(con, config, date(2026, 10, 1))
     rows = con.execute(
         "select contact_id, zone_rank, zone, local_at, local_date, local_time, local_isodow, "
         "channel from stg_contact_zones order by contact_id, zone_rank"
