@@ -28,8 +28,8 @@ with span as (
 ),
 
 -- due only grows, so due_base is the least any contact sees; an account whose
--- due_base exceeds the most it can have paid was overdue at every contact (most
--- contacted accounts): only the others need per-contact totals. Materialized: the
+-- due_base exceeds the most it can have paid was overdue at every contact: only the
+-- others need per-contact totals. Materialized: the
 -- integer key numbers them once for every reader below.
 candidate_accounts as materialized (
     select
@@ -37,7 +37,8 @@ candidate_accounts as materialized (
         -- the asof joins sort on this key: an integer sorts much faster than the text id
         row_number() over () as account_key,
         due_base,
-        paid_base
+        paid_base,
+        paid_at_most
     from gen_account_totals
     where due_base - paid_at_most <= 0
 ),
@@ -72,7 +73,7 @@ paid_steps as (
 contact_dates as (
     -- the collection contacts of the candidate accounts, in each candidate zone
     select
-        c.contact_id, a.account_key, a.due_base, a.paid_base, c.started_at,
+        c.contact_id, a.account_key, a.due_base, a.paid_base, a.paid_at_most, c.started_at,
         c.zone_rank, c.local_date
     from stg_contact_zones as c
     inner join candidate_accounts as a on a.account_id = c.account_id
@@ -83,17 +84,23 @@ contact_dates as (
 ),
 
 -- DuckDB-specific: asof joins pick the running totals strictly before the local date
--- (an instalment due today is not yet overdue) and strictly before the instant
-balances as (
-    select
-        c.*,
-        c.due_base + coalesce(d.due_in_span, 0) as due_before,
-        c.paid_base + coalesce(ps.paid_in_span, 0) as paid_before
+-- (an instalment due today is not yet overdue) and strictly before the instant. The
+-- due side first: a contact whose due already exceeds the most the account can have
+-- paid (paid_at_most) was overdue, and skips the payments' join (at 10M contacts over
+-- 12 months, 2.0M of the 4.9M contact zones go on to it).
+due_before as (
+    select c.*, c.due_base + coalesce(d.due_in_span, 0) as due_before
     from contact_dates as c
     asof left join due_steps as d
         on d.account_key = c.account_key and c.local_date > d.due_date
+),
+
+balances as (
+    select c.*, c.paid_base + coalesce(ps.paid_in_span, 0) as paid_before
+    from due_before as c
     asof left join paid_steps as ps
         on ps.account_key = c.account_key and c.started_at > ps.paid_at
+    where c.due_before - c.paid_at_most <= 0
 ),
 
 final as (
