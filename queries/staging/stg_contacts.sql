@@ -5,7 +5,8 @@
 -- params:  $scope_start_at (month start minus the longest look-back window),
 --          $month_start_at, $month_end_at (the month in portfolio_timezone),
 --          $portfolio_timezone
--- output:  contact columns (but is_ai_voice) + customer_id, regime,
+-- output:  contact columns (but is_ai_voice; recording_id only as has_recording,
+--          the one test a rule makes of it) + customer_id, regime,
 --          account_timezone, local_at (TIMESTAMP: the wall clock in
 --          account_timezone), alt_timezones (the account's other candidate zones;
 --          stg_contact_zones has a row per contact and zone), person_key,
@@ -58,7 +59,7 @@ final as (
         c.outcome,
         c.purpose::stg_purpose as purpose,
         coalesce(c.debts_discussed, []) as debts_discussed,
-        c.recording_id,
+        c.recording_id is not null as has_recording,
         c.note,
         c.direction = 'outbound' as is_outbound,
         c.direction = 'outbound' and c.channel <> 'letter' as is_outbound_contact,

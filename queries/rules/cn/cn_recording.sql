@@ -10,7 +10,8 @@
 --          either direction; RULES.md's test is a call with a conversation, so a
 --          voicemail or an unanswered ring needs no recording. Every visit is
 --          assessed, whatever its purpose. A blank recording_id is no recording
---          (ingest stores a blank value as null, so null is the test).
+--          (ingest stores a blank value as null; staging's has_recording is
+--          recording_id is not null).
 with recordable as (
     select contact_id, channel, direction
     from stg_contacts
@@ -20,7 +21,7 @@ with recordable as (
           (is_call and is_conversation and purpose = 'collection')
           or channel = 'visit'
       )
-      and recording_id is null
+      and not has_recording
 ),
 
 final as (
