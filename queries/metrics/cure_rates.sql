@@ -8,28 +8,30 @@
 --          dimension_value, from_bucket (bucket label or 'ALL'), accounts,
 --          cured, cure_rate, from_bucket_order (null for 'ALL')
 with delinquent_at_start as (
-    -- M1 or worse at S: active (not closed) and dpd > 0
+    -- M1 or worse at S: active (not closed) and dpd > 0, counted per cell of the finest
+    -- cut (product x agency x bucket) first: every cut sums a few thousand rows
     select
         month, product, agency_id,
         bucket_at_start as from_bucket,
         bucket_order_at_start as from_bucket_order,
-        dpd as dpd_end,
-        is_closed as is_closed_end
+        count(*) as accounts,
+        count(*) filter (where dpd = 0 or is_closed) as cured
     from account_month
     where is_active_at_start and dpd_at_start > 0
+    group by all
 ),
 
 cuts as (
     select month, 'portfolio' as dimension, 'ALL' as dimension_value,
-        from_bucket, from_bucket_order, dpd_end, is_closed_end
+        from_bucket, from_bucket_order, accounts, cured
     from delinquent_at_start
     union all
     select month, 'product', coalesce(product, 'none'),
-        from_bucket, from_bucket_order, dpd_end, is_closed_end
+        from_bucket, from_bucket_order, accounts, cured
     from delinquent_at_start
     union all
     select month, 'agency', coalesce(agency_id, 'in_house'),
-        from_bucket, from_bucket_order, dpd_end, is_closed_end
+        from_bucket, from_bucket_order, accounts, cured
     from delinquent_at_start
 ),
 
@@ -38,8 +40,8 @@ counts as (
         month, dimension, dimension_value,
         coalesce(from_bucket, 'ALL') as from_bucket,
         from_bucket_order,
-        count(*) as accounts,
-        count(*) filter (where dpd_end = 0 or is_closed_end) as cured
+        sum(accounts) as accounts,
+        sum(cured) as cured
     from cuts
     group by grouping sets (
         (month, dimension, dimension_value, from_bucket, from_bucket_order),

@@ -11,39 +11,42 @@
 --          overdue_at_start, recovered_amount, recovery_rate, paid_in_month
 --          (all payments of these accounts in the month, before the cap)
 with delinquent_at_start as (
+    -- summed per cell of the finest cut (product x agency x bucket) first: every cut
+    -- sums a few thousand rows instead of every delinquent account
     select
         month, product, agency_id,
         bucket_at_start as from_bucket,
-        overdue_at_start,
-        least(overdue_at_start, greatest(paid_in_month, 0)) as recovered,
-        paid_in_month
+        count(*) as accounts,
+        sum(overdue_at_start) as overdue,
+        sum(least(overdue_at_start, greatest(paid_in_month, 0))) as recovered,
+        sum(paid_in_month) as paid
     from account_month
     where is_active_at_start and overdue_at_start > 0
+    group by all
 ),
 
 cuts as (
     select month, 'portfolio' as dimension, 'ALL' as dimension_value,
-        overdue_at_start, recovered, paid_in_month
+        accounts, overdue, recovered, paid
     from delinquent_at_start
     union all
-    select month, 'product', coalesce(product, 'none'), overdue_at_start, recovered, paid_in_month
+    select month, 'product', coalesce(product, 'none'), accounts, overdue, recovered, paid
     from delinquent_at_start
     union all
-    select month, 'agency', coalesce(agency_id, 'in_house'),
-        overdue_at_start, recovered, paid_in_month
+    select month, 'agency', coalesce(agency_id, 'in_house'), accounts, overdue, recovered, paid
     from delinquent_at_start
     union all
-    select month, 'bucket', from_bucket, overdue_at_start, recovered, paid_in_month
+    select month, 'bucket', from_bucket, accounts, overdue, recovered, paid
     from delinquent_at_start
 ),
 
 totals as (
     select
         month, dimension, dimension_value,
-        count(*) as delinquent_accounts,
-        sum(overdue_at_start) as overdue_at_start,
+        sum(accounts) as delinquent_accounts,
+        sum(overdue) as overdue_at_start,
         sum(recovered) as recovered_amount,
-        sum(paid_in_month) as paid_in_month
+        sum(paid) as paid_in_month
     from cuts
     group by all
 ),
