@@ -274,6 +274,55 @@ def test_nothing_overdue_between_a_payment_and_its_reversal(con, config):
     assert sorted(violations(con, config, "GEN-NOT-DUE")) == ["oct06_nothing_overdue"]
 
 
+def test_instalments_of_one_day_and_payments_of_one_instant_count_together(con, config):
+    # two instalments of 60 and 40 due on 5 Sep; 30 + 70 paid at the same instant on
+    # 1 Oct 10:00 (times are Asia/Shanghai, the account's zone)
+    # 5 Sep 10:00: nothing is due before 5 Sep -> nothing overdue -> violation
+    # 6 Sep 10:00: due before 100, paid 0 -> 100 overdue -> compliant
+    # 1 Oct 10:00: the payments at that very instant are not yet made -> compliant
+    # 1 Oct 10:00:01: due 100, paid 100 -> nothing overdue -> violation
+    load(con, config, "accounts", [account("A1")])
+    load(
+        con,
+        config,
+        "installments",
+        [
+            instalment("A1", 1, "2026-09-05", "60"),
+            instalment("A1", 2, "2026-09-05", "40"),
+            instalment("A1", 3, "2026-11-05"),
+        ],
+    )
+    load(
+        con,
+        config,
+        "payments",
+        [
+            payment("p1", "A1", "2026-10-01 10:00:00", "30"),
+            payment("p2", "A1", "2026-10-01 10:00:00", "70"),
+        ],
+    )
+    load(
+        con,
+        config,
+        "contacts",
+        [
+            call("sep05_nothing_due_before", "2026-09-05 10:00:00"),
+            call("sep06_overdue", "2026-09-06 10:00:00"),
+            call("oct01_at_the_payments", "2026-10-01 10:00:00"),
+            call("oct01_after_the_payments", "2026-10-01 10:00:01"),
+        ],
+    )
+    got = {
+        **violations(con, config, "GEN-NOT-DUE", date(2026, 9, 1)),
+        **violations(con, config, "GEN-NOT-DUE", date(2026, 10, 1)),
+    }
+    assert sorted(got) == ["oct01_after_the_payments", "sep05_nothing_due_before"]
+    assert "due before 2026-10-01 (local date in Asia/Shanghai) 100.00" in (
+        got["oct01_after_the_payments"]["evidence"]
+    )
+    assert "paid before the contact 100.00" in got["oct01_after_the_payments"]["evidence"]
+
+
 def test_nothing_due_yet_is_flagged_and_no_schedule_is_not_assessed(con, config):
     load(con, config, "accounts", [account("A1"), account("A2")])
     load(con, config, "installments", [instalment("A1", 1, "2026-11-05")])
