@@ -24,8 +24,9 @@ with collection_contacts as (
 
 -- payments before the span of the contacts count for every contact and are summed once
 -- per account (gen_account_totals, shared with GEN-NOT-DUE); only payments inside the
--- span need running totals (sorting whole payment histories is the cost). Only accounts
--- that may have been repaid by some contact need per-contact totals.
+-- span are summed per contact, from a list per account (a few payments each: filtering
+-- the short list costs less than sorting running totals for an ASOF join). Only
+-- accounts that may have been repaid by some contact need per-contact totals.
 span as (
     select min(first_at) as first_at, max(last_at) as last_at
     from gen_account_totals
@@ -39,30 +40,30 @@ candidate_accounts as (
     where paid_at_most >= total_due
 ),
 
-paid_steps as (
+paid_lists as (
     select
         p.account_id,
-        p.paid_at,
-        -- range frame: payments sharing an instant enter together
-        sum(p.amount) over (partition by p.account_id order by p.paid_at) as paid_in_span
+        list(struct_pack(paid_at := p.paid_at, amount := p.amount)) as paid
     from payments as p
     cross join span as s
     semi join candidate_accounts as a on a.account_id = p.account_id
     where p.paid_at >= s.first_at
       and p.paid_at <= s.last_at
+    group by p.account_id
 ),
 
--- DuckDB-specific: asof join picks the running total at the latest payment instant
--- not after the contact (a payment at the contact's very instant counts)
+-- DuckDB-specific (lambdas): the payments at or before the contact's instant (a
+-- payment at the contact's very instant counts)
 paid_as_of_contact as (
     select
         c.contact_id,
         a.total_due,
-        a.paid_base + coalesce(ps.paid_in_span, 0) as cum_paid
+        a.paid_base + coalesce(list_sum(list_transform(
+            list_filter(p.paid, lambda x: x.paid_at <= c.started_at), lambda x: x.amount
+        )), 0) as cum_paid
     from collection_contacts as c
     inner join candidate_accounts as a on a.account_id = c.account_id
-    asof left join paid_steps as ps
-        on ps.account_id = c.account_id and c.started_at >= ps.paid_at
+    left join paid_lists as p on p.account_id = c.account_id
 ),
 
 final as (
