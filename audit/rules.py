@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import yaml
 
-from audit import queries, schema
+from audit import queries
 from audit.config import REGIMES, Config
 from audit.errors import ConfigError, QueryError
 
@@ -69,19 +69,14 @@ STAGING_STEPS = (
 )
 # staging steps that are views over the others, not tables
 STAGING_VIEWS = frozenset({"stg_contact_zones"})
-# stg_contacts holds the label columns most rules filter on as these ENUM types
-# (temporary, one per connection): a filter on one compares a byte instead of a
-# string; the string compares were most of what the rules spent scanning the staged
-# contacts (0.2-0.4 CPU s per rule at 10M contacts, against 0.02-0.05).
-# Their values are the vocabularies ingest enforces, in text order, so sorting and
-# comparing them behaves as on text (a comparison with any other value is false).
-STAGING_ENUMS = {
-    "stg_regime": REGIMES,
-    "stg_party": schema.PARTIES,
-    "stg_channel": schema.CHANNELS,
-    "stg_direction": schema.DIRECTIONS,
-    "stg_purpose": schema.PURPOSES,
-}
+# stg_contacts holds the account's regime as this ENUM type (temporary, one per
+# connection), as the contacts' own label columns are in the warehouse
+# (schema.sql_type): a filter on one compares a byte instead of a string; the string
+# compares were most of what the rules spent scanning the staged contacts (0.2-0.4
+# CPU s per rule at 10M contacts, against 0.02-0.05). The values are the regimes in
+# text order, so sorting and comparing behaves as on text (a comparison with any
+# other value is false).
+STAGING_ENUMS = {"stg_regime": REGIMES}
 # Counting windows look back into earlier months (RULES.md): contacts are staged from
 # this many days before the span's first month, at least MIN_LOOKBACK_DAYS (a local
 # day reaches up to a day either side of the UTC date, and RISK-CONCENTRATED counts

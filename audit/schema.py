@@ -398,9 +398,26 @@ LOAD_ORDER = (
 PERSONAL_COLUMNS = {(e.name, c.name) for e in ENTITIES.values() for c in e.columns if c.personal}
 
 
+def sql_type(column: Column) -> str:
+    """The warehouse type of a canonical column.
+
+    A column with a vocabulary (ENUM) is stored as a DuckDB ENUM of its values in
+    text order: a filter on it compares a byte instead of a string, it is cheaper to
+    write than text, and it sorts and compares as text does (a comparison with a
+    value outside the vocabulary is false, not an error).
+    """
+    if column.type == ENUM and column.values:
+        return (
+            "ENUM("
+            + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(column.values))
+            + ")"
+        )
+    return DUCKDB_TYPES[column.type]
+
+
 def table_ddl(entity: Entity) -> str:
     """CREATE TABLE for a canonical entity, plus load_id and line_no lineage."""
-    cols = [f'    "{c.name}" {DUCKDB_TYPES[c.type]}' for c in entity.columns]
+    cols = [f'    "{c.name}" {sql_type(c)}' for c in entity.columns]
     cols += ["    load_id INTEGER NOT NULL", "    line_no BIGINT NOT NULL"]
     return f"create table if not exists {entity.name} (\n" + ",\n".join(cols) + "\n)"
 

@@ -91,11 +91,33 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the canonical tables, loads, rejects and runs when missing."""
     for name in schema.LOAD_ORDER:
         con.execute(schema.table_ddl(schema.ENTITIES[name]))
+    _convert_label_columns(con)
     con.execute(LOADS_DDL)
     # warehouses written before loads recorded each file's modification time
     con.execute("alter table loads add column if not exists mtime_ns BIGINT")
     con.execute(REJECTS_DDL)
     con.execute(RUNS_DDL)
+
+
+def _convert_label_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring columns with a vocabulary to their ENUM type (schema.sql_type).
+
+    Warehouses written before the label columns were ENUMs hold them as VARCHAR, and
+    a vocabulary that grows changes the type; the stored values are in the vocabulary
+    (ingest rejects others), so the conversion keeps every row.
+    """
+    stored = {
+        (t, c): kind
+        for t, c, kind in con.execute(
+            "select table_name, column_name, data_type from duckdb_columns() "
+            "where database_name = current_database() and schema_name = 'main'"
+        ).fetchall()
+    }
+    for name in schema.LOAD_ORDER:
+        for col in schema.ENTITIES[name].columns:
+            want = schema.sql_type(col)
+            if col.type == schema.ENUM and stored.get((name, col.name), want) != want:
+                con.execute(f'alter table {name} alter column "{col.name}" type {want}')
 
 
 def configure(con: duckdb.DuckDBPyConnection, config: Config) -> None:

@@ -1,4 +1,4 @@
-"""Rules staging: the contacts' labels as ENUMs, and their local time in every zone.
+"""Rules staging: the labels as ENUMs, and the contacts' local time in every zone.
 
 Naive timestamps are local time in Asia/Shanghai (the default source_timezone and the
 default account timezone).
@@ -57,11 +57,13 @@ def test_staged_labels_are_enums_that_compare_as_text(con, config):
         "channel": schema.CHANNELS,
         "direction": schema.DIRECTIONS,
         "purpose": schema.PURPOSES,
+        "call_result": schema.CALL_RESULTS,
+        "outcome": schema.OUTCOMES,
     }
     for column, values in vocabularies.items():
         # in text order, so that sorting them sorts as text
         assert types[column] == "ENUM(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
-    assert types["call_result"] == "VARCHAR"
+    assert types["agency_id"] == "VARCHAR"
     # a value outside the vocabulary compares false rather than failing the query
     assert con.execute(
         "select party = 'debtor', party = 'nobody', party in ('x', 'debtor'), "

@@ -140,3 +140,29 @@ def test_versions_are_not_writable_by_readers(tmp_path):
         con.execute("create table x as select 1")
     con.close()
     assert os.path.islink(wh.current_path)
+
+
+def test_label_columns_of_an_older_warehouse_become_enums_and_keep_their_rows(tmp_path):
+    # a warehouse written when contacts.channel and .party were text
+    wh = Warehouse(make_config(tmp_path))
+    with wh.change("old") as change:
+        con = change.con
+        con.execute("alter table contacts alter column channel type VARCHAR")
+        con.execute("alter table contacts alter column party type VARCHAR")
+        con.execute(
+            "insert into contacts (contact_id, account_id, party, channel, started_at, "
+            "load_id, line_no) values ('c1', 'A1', 'debtor', 'sms', now(), 1, 2)"
+        )
+    with wh.change("new") as change:
+        types = dict(
+            change.con.execute(
+                "select column_name, data_type from duckdb_columns() "
+                "where table_name = 'contacts' and column_name in ('channel', 'party')"
+            ).fetchall()
+        )
+        rows = change.con.execute(
+            "select contact_id, channel = 'sms', party::varchar from contacts"
+        ).fetchall()
+    assert types["channel"].startswith("ENUM('app_push', 'call', 'email', ")
+    assert types["party"].startswith("ENUM('attorney', 'debtor', ")
+    assert rows == [("c1", True, "debtor")]

@@ -20,10 +20,10 @@
 --   rpc              = a conversation with party debtor
 --   person_key       = person_id (the debtor's customer_id when party = debtor),
 --                      else the number dialled, else the contact itself
--- types:   regime, party, channel, direction and purpose are ENUMs of their
---          vocabularies (stg_regime, stg_party, …: temporary types that
---          rules.build_staging creates; a filter on one is a byte compare).
---          The account's regime is cast once per account, before the join.
+-- types:   party, channel, direction, purpose, call_result and outcome are the
+--          warehouse's ENUMs of their vocabularies (schema.sql_type: a filter on one
+--          is a byte compare); the account's regime is cast once per account, before
+--          the join, to stg_regime (a temporary type rules.build_staging creates).
 -- note:    no list of all the zones per contact: building and storing 10M lists
 --          cost about a fifth of this step; only the few accounts with
 --          alt_timezones carry a list
@@ -47,9 +47,9 @@ final as (
         c.person_id,
         coalesce(c.person_id, 'phone:' || c.phone_number, 'contact:' || c.contact_id)
             as person_key,
-        c.party::stg_party as party,
-        c.channel::stg_channel as channel,
-        c.direction::stg_direction as direction,
+        c.party,
+        c.channel,
+        c.direction,
         c.started_at,
         c.ended_at,
         c.collector_id,
@@ -57,7 +57,7 @@ final as (
         c.phone_number,
         c.call_result,
         c.outcome,
-        c.purpose::stg_purpose as purpose,
+        c.purpose,
         coalesce(c.debts_discussed, []) as debts_discussed,
         c.recording_id is not null as has_recording,
         c.note,
