@@ -532,10 +532,6 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
-def _in_list(values: Iterable[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-
-
 _INT_RE = r"[+-]?\d+(\.0*)?"
 _MONEY_RE = r"[+-]?(\d+(\.\d*)?|\.\d+)"
 _DATE_RE = r"\d{4}[-/]\d{1,2}[-/]\d{1,2}"
@@ -591,12 +587,12 @@ def _parse(col: Column) -> tuple[str, str]:
         )
     if t == schema.ENUM:
         return (
-            f"case when lower({r}) in ({_in_list(col.values)}) then lower({r}) end",
+            f"case when lower({r}) in ({schema.sql_strings(col.values)}) then lower({r}) end",
             f"unknown {col.name}; expected one of {', '.join(col.values)}",
         )
     if t == schema.REGIME:
         return (
-            f"case when lower({r}) in ({_in_list(REGIMES)}) then lower({r}) end",
+            f"case when lower({r}) in ({schema.sql_strings(REGIMES)}) then lower({r}) end",
             f"unknown regime; expected one of {', '.join(REGIMES)}",
         )
     if t == schema.CURRENCY:

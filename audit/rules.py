@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import yaml
 
-from audit import queries
+from audit import queries, schema
 from audit.config import REGIMES, Config
 from audit.errors import ConfigError, QueryError
 
@@ -370,8 +370,7 @@ def build_staging(
         "portfolio_timezone": config.portfolio.portfolio_timezone,
     }
     for name, values in STAGING_ENUMS.items():
-        labels = ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
-        con.execute(f"create temp type if not exists {name} as enum ({labels})")
+        con.execute(f"create temp type if not exists {name} as {schema.enum_type(values)}")
     for step in STAGING_STEPS:
         queries.materialize(con, step, step, params, temp=True, view=step in STAGING_VIEWS)
     for pack in packs().values():

@@ -8,6 +8,7 @@ are binding: analysts and scheduled jobs depend on them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 PARTIES = (
@@ -398,6 +399,16 @@ LOAD_ORDER = (
 PERSONAL_COLUMNS = {(e.name, c.name) for e in ENTITIES.values() for c in e.columns if c.personal}
 
 
+def sql_strings(values: Iterable[str]) -> str:
+    """SQL string literals, comma-separated: 'a', 'b' (quotes doubled)."""
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def enum_type(values: Iterable[str]) -> str:
+    """A DuckDB ENUM of ``values`` in text order, so that it sorts and compares as text."""
+    return f"ENUM({sql_strings(sorted(values))})"
+
+
 def sql_type(column: Column) -> str:
     """The warehouse type of a canonical column.
 
@@ -407,11 +418,7 @@ def sql_type(column: Column) -> str:
     value outside the vocabulary is false, not an error).
     """
     if column.type == ENUM and column.values:
-        return (
-            "ENUM("
-            + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(column.values))
-            + ")"
-        )
+        return enum_type(column.values)
     return DUCKDB_TYPES[column.type]
 
 
