@@ -75,6 +75,23 @@ def test_later_months_extend_the_stored_table(tmp_path):
     assert state(con, "A")[MAY][:3] == (110, "M4", Decimal("240.00"))
 
 
+def test_a_stored_table_with_text_buckets_is_extended_as_it_is(tmp_path):
+    # a warehouse written before the bucket columns became ENUMs holds them as text;
+    # the extension appends the new months' labels to it as text
+    con, config = fresh(tmp_path, "inc")
+    account_month_note(con, config, MAR)
+    for column in ("bucket", "bucket_at_start"):
+        con.execute(f"alter table account_month alter {column} type varchar")
+    note = account_month_note(con, config, MAY)
+    assert note == f"extended from 2026-03: {SCHEDULE_ACCOUNTS} accounts kept their stored rows"
+    assert table(con) == full_after(tmp_path, [], MAY)
+    assert con.execute(
+        "select data_type from duckdb_columns() where table_name = 'account_month' "
+        "and column_name = 'bucket'"
+    ).fetchall() == [("VARCHAR",)]
+    assert state(con, "A")[MAY][:3] == (110, "M4", Decimal("240.00"))
+
+
 def test_the_same_month_again_keeps_every_schedule_account(tmp_path):
     con, config = fresh(tmp_path, "inc")
     account_month_note(con, config, MAY)

@@ -215,6 +215,37 @@ def test_bucket_labels_follow_the_edges(tmp_path):
     assert metrics.bucket_labels(config) == [r[0] for r in got]
 
 
+def enum_values(con, table: str, column: str) -> list[str] | None:
+    """The values of an ENUM column in their order, None for any other type."""
+    (kind,) = con.execute(
+        "select data_type from duckdb_columns() where table_name = $t and column_name = $c",
+        {"t": table, "c": column},
+    ).fetchone()
+    if not kind.startswith("ENUM"):
+        return None
+    return con.execute(f"select enum_range(null::{kind})").fetchone()[0]
+
+
+def test_bucket_columns_are_an_enum_of_the_labels_in_force_in_text_order(tmp_path):
+    config = make_config(tmp_path, metrics={"bucket_edges": [30, 60, 90]})
+    con = connect(config)
+    one_account(con, config)
+    metrics.compute(con, config, APR)
+    three_edges = ["CLOSED", "M0", "M1", "M2", "M3", "M4+"]
+    assert enum_values(con, "account_month", "bucket") == three_edges
+    assert enum_values(con, "account_month", "bucket_at_start") == three_edges
+    # they compare and sort as text: March (39 dpd) is M2 with these edges
+    got = con.execute(
+        "select month, bucket from account_month where bucket >= 'M1' order by bucket, month"
+    ).fetchall()
+    assert got == [(FEB, "M1"), (MAR, "M2"), (APR, "M2")]
+    # other edges in the same session: the table is computed again with their labels
+    metrics.compute(con, make_config(tmp_path, metrics={"bucket_edges": [40]}), APR)
+    assert enum_values(con, "account_month", "bucket") == ["CLOSED", "M0", "M1", "M2+"]
+    got = con.execute("select month, bucket from account_month order by month").fetchall()
+    assert got == [(date(2026, 1, 1), "M0"), (FEB, "M1"), (MAR, "M1"), (APR, "M2+")]
+
+
 def test_default_buckets(empty):
     con, _ = empty
     labels = [

@@ -6,6 +6,8 @@
 --          the month's last day, portfolio_timezone)
 -- inputs:  metric_accounts, installments, account_snapshots, metric_months,
 --          metric_payments, metric_buckets, account_month_seeds
+-- types:   bucket_label, the ENUM of metric_buckets' labels in text order
+--          (metrics.BUCKET_TYPE): bucket and bucket_at_start are written as it
 -- params:  $bucket_edges (INTEGER[]), $default_dpd (INTEGER), $seed_month (DATE
 --          or null: the month of the seeds' state)
 -- output:  account_id, month, dpd, bucket, overdue_amount,
@@ -350,7 +352,7 @@ final as (
         a.account_id::varchar as account_id,
         s.month::date as month,
         s.dpd::integer as dpd,
-        b.bucket::varchar as bucket,
+        b.bucket::bucket_label as bucket,
         s.overdue_amount::decimal(18, 2) as overdue_amount,
         s.outstanding_balance::decimal(18, 2) as outstanding_balance,
         s.paid_in_month::decimal(18, 2) as paid_in_month,
@@ -369,7 +371,7 @@ final as (
         -- state at S (end of the previous month); active = a row at S, not closed
         coalesce(s.has_start_row and not s.start_is_closed, false)::boolean
             as is_active_at_start,
-        (case when s.has_start_row then sb.bucket end)::varchar as bucket_at_start,
+        (case when s.has_start_row then sb.bucket end)::bucket_label as bucket_at_start,
         (case when s.has_start_row then s.start_bucket_order end)::integer
             as bucket_order_at_start,
         (case when s.has_start_row then s.start_dpd end)::integer as dpd_at_start,
