@@ -121,7 +121,7 @@ def _convert_label_columns(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def configure(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Session settings every connection gets: time zone, memory, threads, spill."""
+    """Session settings every connection gets: time zone, memory, threads, spill, pool."""
     con.execute("set enable_progress_bar = false")
     con.execute(f"set TimeZone = '{config.portfolio.portfolio_timezone}'")
     wh = config.warehouse
@@ -131,6 +131,26 @@ def configure(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         con.execute(f"set threads = {int(wh.threads)}")
     temp = Path(wh.temp_directory) if wh.temp_directory else config.warehouse_dir / "tmp"
     con.execute(f"set temp_directory = '{_sql_str(str(temp))}'")
+    _pool_blocks(con)
+
+
+_SIZE_UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+
+
+def _pool_blocks(con: duckdb.DuckDBPyConnection) -> None:
+    """Let DuckDB keep the memory of freed blocks, up to half its memory limit, for reuse.
+
+    Without a pool every hash table and sort of a run asks the kernel for fresh pages
+    and hands them back afterwards: at 10M contacts a first run took 1.3M page faults
+    and about 10 CPU s in the kernel; with a pool of 8 GB, 0.5M and 6. The pool grows
+    only as blocks are used and is released when the database closes; DuckDB refuses
+    to shrink it, so a second connection to an open database keeps the larger one.
+    """
+    (limit,) = con.execute("select current_setting('memory_limit')").fetchone()
+    number, unit = limit.split()
+    pool = int(float(number) * _SIZE_UNITS[unit]) // 2
+    with contextlib.suppress(duckdb.InvalidInputException):
+        con.execute(f"set block_allocator_memory = '{pool} bytes'")
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from audit import warehouse
 from audit.errors import WarehouseLocked
 from audit.warehouse import Warehouse
 from conftest import make_config
@@ -166,3 +167,21 @@ def test_label_columns_of_an_older_warehouse_become_enums_and_keep_their_rows(tm
     assert types["channel"].startswith("ENUM('app_push', 'call', 'email', ")
     assert types["party"].startswith("ENUM('attorney', 'debtor', ")
     assert rows == [("c1", True, "debtor")]
+
+
+def pool_and_limit(con) -> tuple[str, str]:
+    return con.execute(
+        "select current_setting('block_allocator_memory'), current_setting('memory_limit')"
+    ).fetchone()
+
+
+def test_connections_pool_freed_blocks_up_to_half_the_memory_limit(tmp_path):
+    con = duckdb.connect(":memory:")
+    assert pool_and_limit(con)[0] == "0 bytes"  # DuckDB's default: no pool
+    warehouse.configure(con, make_config(tmp_path, warehouse={"memory_limit": "4GiB"}))
+    assert pool_and_limit(con) == ("2.0 GiB", "4.0 GiB")
+    # DuckDB cannot shrink the pool: a smaller limit later keeps the pool it has
+    warehouse.configure(con, make_config(tmp_path, warehouse={"memory_limit": "1GiB"}))
+    assert pool_and_limit(con) == ("2.0 GiB", "1.0 GiB")
+    warehouse.configure(con, make_config(tmp_path, warehouse={"memory_limit": "6GiB"}))
+    assert pool_and_limit(con) == ("3.0 GiB", "6.0 GiB")
