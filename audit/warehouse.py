@@ -147,8 +147,10 @@ def _pool_blocks(con: duckdb.DuckDBPyConnection) -> None:
     to shrink it, so a second connection to an open database keeps the larger one.
     """
     (limit,) = con.execute("select current_setting('memory_limit')").fetchone()
-    number, unit = limit.split()
-    pool = int(float(number) * _SIZE_UNITS[unit]) // 2
+    size = re.fullmatch(rf"(\d+(?:\.\d+)?) ({'|'.join(_SIZE_UNITS)})", limit)
+    if size is None:
+        return  # a format this code does not know: no pool, which only costs kernel time
+    pool = int(float(size[1]) * _SIZE_UNITS[size[2]]) // 2
     with contextlib.suppress(duckdb.InvalidInputException):
         con.execute(f"set block_allocator_memory = '{pool} bytes'")
 
