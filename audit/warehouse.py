@@ -134,25 +134,18 @@ def configure(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     _pool_blocks(con)
 
 
-_SIZE_UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
-
-
 def _pool_blocks(con: duckdb.DuckDBPyConnection) -> None:
     """Let DuckDB keep the memory of freed blocks, up to half its memory limit, for reuse.
 
     Without a pool every hash table and sort of a run asks the kernel for fresh pages
     and hands them back afterwards: at 10M contacts a first run took 1.3M page faults
     and about 10 CPU s in the kernel; with a pool of 8 GB, 0.5M and 6. The pool grows
-    only as blocks are used and is released when the database closes; DuckDB refuses
-    to shrink it, so a second connection to an open database keeps the larger one.
+    only as blocks are used and is released when the database closes. DuckDB takes a
+    percentage here of the memory limit in force, and refuses to shrink the pool, so a
+    second connection to an open database keeps the larger one.
     """
-    (limit,) = con.execute("select current_setting('memory_limit')").fetchone()
-    size = re.fullmatch(rf"(\d+(?:\.\d+)?) ({'|'.join(_SIZE_UNITS)})", limit)
-    if size is None:
-        return  # a format this code does not know: no pool, which only costs kernel time
-    pool = int(float(size[1]) * _SIZE_UNITS[size[2]]) // 2
     with contextlib.suppress(duckdb.InvalidInputException):
-        con.execute(f"set block_allocator_memory = '{pool} bytes'")
+        con.execute("set block_allocator_memory = '50%'")
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -185,20 +185,3 @@ def test_connections_pool_freed_blocks_up_to_half_the_memory_limit(tmp_path):
     assert pool_and_limit(con) == ("2.0 GiB", "1.0 GiB")
     warehouse.configure(con, make_config(tmp_path, warehouse={"memory_limit": "6GiB"}))
     assert pool_and_limit(con) == ("3.0 GiB", "6.0 GiB")
-
-
-def test_a_memory_limit_in_an_unknown_format_leaves_the_pool_alone():
-    class Connection:
-        def __init__(self):
-            self.statements = []
-
-        def execute(self, sql):
-            self.statements.append(sql)
-            return self
-
-        def fetchone(self):
-            return ("16 gigabytes",)
-
-    con = Connection()
-    warehouse._pool_blocks(con)
-    assert con.statements == ["select current_setting('memory_limit')"]
