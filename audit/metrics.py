@@ -87,6 +87,9 @@ class Basis:
 
     queries: tuple[str, ...]  # whose text
     params: tuple[str, ...]  # which parameters
+    # a query for the values of its ENUM columns: rows with a value the stored column
+    # type lacks cannot be appended, so a new value means a computation in full
+    labels: str = ""
 
 
 EXTENDED: dict[str, Basis] = {
@@ -101,6 +104,11 @@ EXTENDED: dict[str, Basis] = {
             "account_month",
         ),
         ("portfolio_timezone", "bucket_edges", "default_dpd"),
+        labels="""
+        select
+            list(distinct product order by product) filter (where product is not null),
+            list(distinct agency_id order by agency_id) filter (where agency_id is not null)
+        from metric_accounts""",
     ),
     "contact_activity": Basis(
         ("metric_months", "metric_tz_offsets", "contact_activity_months", "contact_activity"),
@@ -108,13 +116,24 @@ EXTENDED: dict[str, Basis] = {
     ),
 }
 
-# account_month's bucket and bucket_at_start: an ENUM of the labels in force, in text
-# order (they compare and sort as the text they replace). Writing 13.5M copies of a
-# short text costs about 1.4 CPU s a column at 10M contacts, an ENUM about 0.3. The
-# type is temporary; a table created from it keeps the values in its own column type.
-BUCKET_TYPE = """
+# account_month's label columns: bucket and bucket_at_start an ENUM of the bucket
+# labels in force, product and agency_id one of the values in metric_accounts, each in
+# text order (they compare and sort as the text they replace). Writing 13.5M copies of
+# a short text costs about 1.4 CPU s a column at 10M contacts, an ENUM about 0.3; the
+# account's values are cast once per account, before the join. The types are
+# temporary; a table created from one keeps the values in its own column type.
+LABEL_TYPES = """
 drop type if exists bucket_label;
-create temp type bucket_label as enum (select bucket from metric_buckets order by bucket)"""
+create temp type bucket_label as enum (select bucket from metric_buckets order by bucket);
+drop type if exists product_label;
+create temp type product_label as enum (
+    select distinct product from metric_accounts where product is not null order by product
+);
+drop type if exists agency_label;
+create temp type agency_label as enum (
+    select distinct agency_id from metric_accounts where agency_id is not null
+    order by agency_id
+)"""
 
 SEEDS_TABLE = """
 create or replace temp table account_month_seeds (
@@ -190,11 +209,12 @@ def compute(
     return results
 
 
-def _basis_sha(step: str, params: dict[str, Any]) -> str:
+def _basis_sha(con: duckdb.DuckDBPyConnection, step: str, params: dict[str, Any]) -> str:
     basis = EXTENDED[step]
     text = {
         "queries": {name: queries.text(name) for name in basis.queries},
         "params": {k: params[k] for k in basis.params},
+        "labels": con.execute(basis.labels).fetchall() if basis.labels else None,
     }
     return hashlib.sha256(json.dumps(text, sort_keys=True).encode()).hexdigest()
 
@@ -215,7 +235,7 @@ def _stored_basis(con: duckdb.DuckDBPyConnection, step: str, sha: str) -> tuple[
 
 def _extend(con: duckdb.DuckDBPyConnection, step: str, params: dict[str, Any]) -> str:
     """Materialize an extended step, from its stored table when it can; say how."""
-    sha = _basis_sha(step, params)
+    sha = _basis_sha(con, step, params)
     stored = _stored_basis(con, step, sha)
     materialize = {"account_month": _account_month, "contact_activity": _contact_activity}[step]
     note = materialize(con, params, stored)
@@ -227,7 +247,7 @@ def _extend(con: duckdb.DuckDBPyConnection, step: str, params: dict[str, Any]) -
 def _account_month(
     con: duckdb.DuckDBPyConnection, params: dict[str, Any], stored: tuple[date, int] | None
 ) -> str:
-    queries.execute(con, BUCKET_TYPE)
+    queries.execute(con, LABEL_TYPES)
     # account_month's joins are written accounts and buckets on the right
     with queries.joins_as_written(con):
         if stored is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from test_metrics_portfolio import APR, MAR, MAY, build, state
 
 from conftest import connect, load, make_config, metric_note
@@ -165,6 +166,57 @@ def test_new_instalments_and_new_accounts_are_computed_in_full(tmp_path):
     assert note == f"extended from 2026-04: {SCHEDULE_ACCOUNTS - 1} accounts kept their stored rows"
     assert {r[0] for r in con.execute("select account_id from account_month").fetchall()} >= {"H"}
     assert table(con) == full_after(tmp_path, loads, MAY)
+
+
+def new_account(account: str, product: str | None, agency: str | None) -> list[tuple]:
+    row = {
+        "account_id": account,
+        "customer_id": "cust-" + account,
+        "product": product,
+        "agency_id": agency,
+        "principal": "100",
+        "origination_date": "2026-02-10",
+    }
+    return [("accounts", [row]), ("installments", [instalment(account, 1, "2026-03-10", "100")])]
+
+
+def column_type(con, column: str) -> str:
+    return con.execute(
+        "select data_type from duckdb_columns() where table_name = 'account_month' "
+        "and column_name = $c",
+        {"c": column},
+    ).fetchall()[0][0]
+
+
+@pytest.mark.parametrize(
+    ("product", "agency", "products", "agencies"),
+    [
+        # the portfolio has products card and cash and agencies AG1 and AG2
+        ("boat", None, "ENUM('boat', 'card', 'cash')", "ENUM('AG1', 'AG2')"),
+        ("cash", "AG0", "ENUM('card', 'cash')", "ENUM('AG0', 'AG1', 'AG2')"),
+    ],
+)
+def test_a_new_product_or_agency_computes_in_full(tmp_path, product, agency, products, agencies):
+    # product and agency_id are ENUMs of the values loaded when the table was written:
+    # a value they lack cannot be appended, so the table is written again with it
+    con, config = fresh(tmp_path, "inc")
+    account_month_note(con, config, APR)
+    assert column_type(con, "product") == "ENUM('card', 'cash')"
+    assert column_type(con, "agency_id") == "ENUM('AG1', 'AG2')"
+    for entity, rows in new_account("H", product, agency):
+        load(con, config, entity, rows)
+    assert account_month_note(con, config, MAY) == "computed in full"
+    assert (column_type(con, "product"), column_type(con, "agency_id")) == (products, agencies)
+    got = con.execute(
+        "select product, agency_id from account_month where account_id = 'H' and month = $m",
+        {"m": MAY},
+    ).fetchall()
+    assert got == [(product, agency)]
+    assert table(con) == full_after(tmp_path, new_account("H", product, agency), MAY)
+    # the labels compare and sort as text
+    assert con.execute(
+        "select distinct product from account_month where product > 'bz' order by product"
+    ).fetchall() == [("card",), ("cash",)]
 
 
 def test_other_parameters_code_or_an_earlier_month_compute_in_full(tmp_path):

@@ -6,8 +6,10 @@
 --          the month's last day, portfolio_timezone)
 -- inputs:  metric_accounts, installments, account_snapshots, metric_months,
 --          metric_payments, metric_buckets, account_month_seeds
--- types:   bucket_label, the ENUM of metric_buckets' labels in text order
---          (metrics.BUCKET_TYPE): bucket and bucket_at_start are written as it
+-- types:   bucket_label, the ENUM of metric_buckets' labels, product_label and
+--          agency_label, those of metric_accounts' values, each in text order
+--          (metrics.LABEL_TYPES): bucket and bucket_at_start, product and agency_id
+--          are written as them
 -- params:  $bucket_edges (INTEGER[]), $default_dpd (INTEGER), $seed_month (DATE
 --          or null: the month of the seeds' state)
 -- output:  account_id, month, dpd, bucket, overdue_amount,
@@ -360,8 +362,8 @@ final as (
         (not s.is_closed and s.dpd > $default_dpd::integer)::boolean as is_default,
         last_day(s.month)::date as month_end,
         s.source::enum('schedule', 'snapshot') as source,
-        a.product::varchar as product,
-        a.agency_id::varchar as agency_id,
+        a.product::product_label as product,
+        a.agency_id::agency_label as agency_id,
         a.origination_date::date as origination_date,
         s.bucket_order::integer as bucket_order,
         s.cum_due::decimal(18, 2) as cum_due,
@@ -380,7 +382,16 @@ final as (
         (case when s.has_start_row then s.start_balance end)::decimal(18, 2)
             as balance_at_start
     from bucketed as s
-    inner join metric_accounts as a on a.account_key = s.account_key
+    inner join (
+        -- each account's labels cast once, not once per row
+        select
+            account_key,
+            account_id,
+            product::product_label as product,
+            agency_id::agency_label as agency_id,
+            origination_date
+        from metric_accounts
+    ) as a on a.account_key = s.account_key
     inner join metric_buckets as b on b.bucket_order = s.bucket_order
     left join metric_buckets as sb on sb.bucket_order = s.start_bucket_order
     left join account_month_seeds as k on k.account_key = s.account_key
