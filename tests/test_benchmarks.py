@@ -73,12 +73,15 @@ def test_reference_passes_count_what_the_definitions_say(small_warehouse):
     # block and Oct 8 the next: A1's Oct 8 block holds 2 calls + 7 before (9 > 7),
     # A2's 1 + 7 (8 > 7): both are windowed; only A1's second Oct 8 call is over 7
     assert refs["duckdb 7-in-7, toolkit's method"].rows == 1
-    assert refs["duckdb 7-in-7, toolkit's method"].note == "same count"
     assert refs["polars 7-in-7 (plain)"].rows == 1
     # A1's 23:30 call is also after 21:00
     assert refs["duckdb quiet hours single pass"].rows == 3
     assert refs["polars quiet hours (plain)"].rows == 3
-    assert refs["polars 7-in-7 (plain)"].note == "same count"
+    # the passes compared engine with engine run three times each and agree every time
+    for name in ("duckdb 7-in-7, toolkit's method", "polars 7-in-7 (plain)",
+                 "polars quiet hours (plain)"):  # fmt: skip
+        assert refs[name].note == "same count, median of 3"
+    assert refs["duckdb 7-in-7 single pass"].note == "calls over the limit"
 
 
 def test_copies_rename_every_id_and_load_without_rejects(tmp_path):
