@@ -294,6 +294,13 @@ def print_table(rows: list[list[str]], header: list[str]) -> None:
         print(_fmt_row(r, widths))
 
 
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--contacts", type=lambda s: int(s.replace("_", "")), default=10_000_000)
@@ -316,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-polars", action="store_true", help="leave out the polars baselines")
     ap.add_argument(
         "--repeats",
-        type=int,
+        type=_at_least_one,
         default=3,
         help="timings of each pass compared engine with engine (the median counts)",
     )
