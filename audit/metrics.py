@@ -81,15 +81,36 @@ class StepResult:
     note: str = ""  # how an extended step was computed (in full, or extended)
 
 
+# account_month's label columns: bucket and bucket_at_start an ENUM of the bucket
+# labels in force, product and agency_id one of the values in metric_accounts, each in
+# text order (they compare and sort as the text they replace). Writing 13.5M copies of
+# a short text costs about 1.4 CPU s a column at 10M contacts, an ENUM about 0.3; the
+# account's values are cast once per account, before the join. The types are
+# temporary; a table created from one keeps the values in its own column type.
+ACCOUNT_MONTH_LABELS = (
+    ("bucket_label", "select bucket from metric_buckets order by bucket"),
+    (
+        "product_label",
+        "select distinct product from metric_accounts where product is not null order by product",
+    ),
+    (
+        "agency_label",
+        "select distinct agency_id from metric_accounts where agency_id is not null "
+        "order by agency_id",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Basis:
     """What an extended step's stored rows depend on besides the data."""
 
     queries: tuple[str, ...]  # whose text
     params: tuple[str, ...]  # which parameters
-    # a query for the values of its ENUM columns: rows with a value the stored column
-    # type lacks cannot be appended, so a new value means a computation in full
-    labels: str = ""
+    # the temporary ENUM types its label columns are written as: (name, query for the
+    # values). Rows with a value a stored column type lacks cannot be appended, so the
+    # values are part of the basis and a new one means a computation in full.
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 EXTENDED: dict[str, Basis] = {
@@ -104,36 +125,13 @@ EXTENDED: dict[str, Basis] = {
             "account_month",
         ),
         ("portfolio_timezone", "bucket_edges", "default_dpd"),
-        labels="""
-        select
-            list(distinct product order by product) filter (where product is not null),
-            list(distinct agency_id order by agency_id) filter (where agency_id is not null)
-        from metric_accounts""",
+        labels=ACCOUNT_MONTH_LABELS,
     ),
     "contact_activity": Basis(
         ("metric_months", "metric_tz_offsets", "contact_activity_months", "contact_activity"),
         ("portfolio_timezone",),
     ),
 }
-
-# account_month's label columns: bucket and bucket_at_start an ENUM of the bucket
-# labels in force, product and agency_id one of the values in metric_accounts, each in
-# text order (they compare and sort as the text they replace). Writing 13.5M copies of
-# a short text costs about 1.4 CPU s a column at 10M contacts, an ENUM about 0.3; the
-# account's values are cast once per account, before the join. The types are
-# temporary; a table created from one keeps the values in its own column type.
-LABEL_TYPES = """
-drop type if exists bucket_label;
-create temp type bucket_label as enum (select bucket from metric_buckets order by bucket);
-drop type if exists product_label;
-create temp type product_label as enum (
-    select distinct product from metric_accounts where product is not null order by product
-);
-drop type if exists agency_label;
-create temp type agency_label as enum (
-    select distinct agency_id from metric_accounts where agency_id is not null
-    order by agency_id
-)"""
 
 SEEDS_TABLE = """
 create or replace temp table account_month_seeds (
@@ -209,12 +207,23 @@ def compute(
     return results
 
 
-def _basis_sha(con: duckdb.DuckDBPyConnection, step: str, params: dict[str, Any]) -> str:
+def _label_types(con: duckdb.DuckDBPyConnection, step: str) -> dict[str, list[str]]:
+    """Make the step's temporary ENUM types; their values by type name."""
+    values = {}
+    for name, select in EXTENDED[step].labels:
+        queries.execute(
+            con, f"drop type if exists {name};\ncreate temp type {name} as enum ({select})"
+        )
+        values[name] = con.execute(f"select enum_range(null::{name})").fetchall()[0][0]
+    return values
+
+
+def _basis_sha(step: str, params: dict[str, Any], labels: dict[str, list[str]]) -> str:
     basis = EXTENDED[step]
     text = {
         "queries": {name: queries.text(name) for name in basis.queries},
         "params": {k: params[k] for k in basis.params},
-        "labels": con.execute(basis.labels).fetchall() if basis.labels else None,
+        "labels": labels,
     }
     return hashlib.sha256(json.dumps(text, sort_keys=True).encode()).hexdigest()
 
@@ -235,7 +244,7 @@ def _stored_basis(con: duckdb.DuckDBPyConnection, step: str, sha: str) -> tuple[
 
 def _extend(con: duckdb.DuckDBPyConnection, step: str, params: dict[str, Any]) -> str:
     """Materialize an extended step, from its stored table when it can; say how."""
-    sha = _basis_sha(con, step, params)
+    sha = _basis_sha(step, params, _label_types(con, step))
     stored = _stored_basis(con, step, sha)
     materialize = {"account_month": _account_month, "contact_activity": _contact_activity}[step]
     note = materialize(con, params, stored)
@@ -247,8 +256,8 @@ def _extend(con: duckdb.DuckDBPyConnection, step: str, params: dict[str, Any]) -
 def _account_month(
     con: duckdb.DuckDBPyConnection, params: dict[str, Any], stored: tuple[date, int] | None
 ) -> str:
-    queries.execute(con, LABEL_TYPES)
-    # account_month's joins are written accounts and buckets on the right
+    # its label types were made with the basis (_label_types); its joins are written
+    # accounts and buckets on the right
     with queries.joins_as_written(con):
         if stored is None:
             queries.execute(con, SEEDS_TABLE)

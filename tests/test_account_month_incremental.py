@@ -137,37 +137,6 @@ def test_a_payment_just_inside_the_margin_recomputes_its_account(tmp_path):
     assert table(con) == full_after(tmp_path, new, MAY)
 
 
-def test_new_instalments_and_new_accounts_are_computed_in_full(tmp_path):
-    loads = [
-        # C gets a fourth instalment: its total due, and so every month's balance, moves
-        (
-            "installments",
-            [instalment("C", 4, "2026-05-05", "50")],
-        ),
-        (
-            "accounts",
-            [
-                {
-                    "account_id": "H",
-                    "customer_id": "cust-H",
-                    "product": "cash",
-                    "agency_id": None,
-                    "principal": "100",
-                    "origination_date": "2026-02-10",
-                }
-            ],
-        ),
-        (
-            "installments",
-            [instalment("H", 1, "2026-03-10", "100")],
-        ),
-    ]
-    con, note = extended_after(tmp_path, loads)
-    assert note == f"extended from 2026-04: {SCHEDULE_ACCOUNTS - 1} accounts kept their stored rows"
-    assert {r[0] for r in con.execute("select account_id from account_month").fetchall()} >= {"H"}
-    assert table(con) == full_after(tmp_path, loads, MAY)
-
-
 def new_account(account: str, product: str | None, agency: str | None) -> list[tuple]:
     row = {
         "account_id": account,
@@ -178,6 +147,19 @@ def new_account(account: str, product: str | None, agency: str | None) -> list[t
         "origination_date": "2026-02-10",
     }
     return [("accounts", [row]), ("installments", [instalment(account, 1, "2026-03-10", "100")])]
+
+
+def test_new_instalments_and_new_accounts_are_computed_in_full(tmp_path):
+    loads = [
+        # C gets a fourth instalment: its total due, and so every month's balance, moves
+        ("installments", [instalment("C", 4, "2026-05-05", "50")]),
+        # H: originated 2026-02-10, one instalment of 100 due 2026-03-10
+        *new_account("H", "cash", None),
+    ]
+    con, note = extended_after(tmp_path, loads)
+    assert note == f"extended from 2026-04: {SCHEDULE_ACCOUNTS - 1} accounts kept their stored rows"
+    assert {r[0] for r in con.execute("select account_id from account_month").fetchall()} >= {"H"}
+    assert table(con) == full_after(tmp_path, loads, MAY)
 
 
 def column_type(con, column: str) -> str:

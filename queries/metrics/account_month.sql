@@ -8,7 +8,7 @@
 --          metric_payments, metric_buckets, account_month_seeds
 -- types:   bucket_label, the ENUM of metric_buckets' labels, product_label and
 --          agency_label, those of metric_accounts' values, each in text order
---          (metrics.LABEL_TYPES): bucket and bucket_at_start, product and agency_id
+--          (metrics.ACCOUNT_MONTH_LABELS): bucket and bucket_at_start, product and agency_id
 --          are written as them
 -- params:  $bucket_edges (INTEGER[]), $default_dpd (INTEGER), $seed_month (DATE
 --          or null: the month of the seeds' state)
