@@ -257,8 +257,9 @@ def _account_month(
     con: duckdb.DuckDBPyConnection, params: dict[str, Any], stored: tuple[date, int] | None
 ) -> str:
     # its label types were made with the basis (_label_types); its joins are written
-    # accounts and buckets on the right
-    with queries.joins_as_written(con):
+    # accounts and buckets on the right; its 25 columns cost more to compress fully
+    # than the table is worth keeping small
+    with queries.joins_as_written(con), queries.light_compression(con):
         if stored is None:
             queries.execute(con, SEEDS_TABLE)
             queries.materialize(

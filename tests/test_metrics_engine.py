@@ -320,6 +320,37 @@ def test_joins_as_written_adds_to_the_disabled_optimizers_and_restores_them():
     assert setting() == {"late_materialization"}
 
 
+def test_light_compression_adds_to_the_disabled_methods_and_restores_them(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("set disabled_compression_methods = 'rle'")
+
+    def setting():
+        value = con.execute("select current_setting('disabled_compression_methods')")
+        return {m.lower() for m in value.fetchall()[0][0].split(",")}
+
+    def methods(table):
+        con.execute(
+            f"create table {table} as "
+            "select range % 1000 as n, 'account ' || range % 97 as s from range(300000)"
+        )
+        con.execute("checkpoint")
+        used = con.execute(f"select lower(compression) from pragma_storage_info('{table}')")
+        return {m for (m,) in used.fetchall()}
+
+    # written outside the block, these columns are bit-packed and dictionary-FSST coded
+    assert {"bitpacking", "dict_fsst"} <= methods("outside")
+    with queries.light_compression(con):
+        assert setting() == {"rle", "bitpacking", "dict_fsst"}
+        assert not {"bitpacking", "dict_fsst"} & methods("inside")
+    assert setting() == {"rle"}
+    with pytest.raises(RuntimeError), queries.light_compression(con):
+        raise RuntimeError("a failing step")
+    assert setting() == {"rle"}
+
+
 def test_computing_metrics_leaves_the_session_settings_as_they_were(con, config):
     metrics.compute(con, config, APR)
     assert con.execute("select current_setting('disabled_optimizers')").fetchall()[0][0] == ""
+    assert (
+        con.execute("select current_setting('disabled_compression_methods')").fetchall()[0][0] == ""
+    )
