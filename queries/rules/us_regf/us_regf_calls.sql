@@ -16,8 +16,9 @@
 --          started_at, in_month, zone_rank, zone, local_at, local_date,
 --          is_counted (none of the reasons below holds; no rule reads which one did,
 --          and storing it for 5.9M calls cost 0.3 CPU s at 10M contacts), unit_key
---          (64-bit hash of person_key and debt_id: a fast join and partition key; DuckDB-specific
---          hash(), rules compare the exact keys wherever a collision could matter)
+--          (64-bit hash of person_key and debt_id: a fast join and partition key;
+--          DuckDB-specific hash(), rules compare the exact keys wherever a collision
+--          could matter)
 -- reading (a call is counted unless one of these holds, first reason wins):
 --   * not connected: busy, failed, not_in_service (or no result) do not reach the
 --     dialled number; answered, no_answer, voicemail and rejected do (14(b)(3)(ii)).
