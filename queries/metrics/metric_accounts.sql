@@ -1,11 +1,13 @@
--- purpose: every account with a dense integer key and the facts the metric
+-- purpose: every account with an integer key and the facts the metric
 --          steps need: where its delinquency comes from and, for a
 --          schedule, what is due in total. The integer key keeps the large
 --          joins, sorts and windows of account_month cheap.
 -- grain:   one row per account
 -- inputs:  accounts, installments, account_snapshots
 -- params:  none
--- output:  account_key (1..n, stable only within one computation),
+-- output:  account_key (the row's rowid in accounts: unique, used only within one
+--          computation; numbering the accounts in account_id order cost a sort
+--          of 1M ids, 0.6 CPU s at 10M contacts),
 --          account_id, product, agency_id, origination_date,
 --          origination_month, source ('snapshot' when the account has any
 --          snapshot, else 'schedule' when it has instalments, else null: no
@@ -25,7 +27,7 @@ schedule_totals as (
 
 final as (
     select
-        (row_number() over (order by a.account_id))::integer as account_key,
+        a.rowid::integer as account_key,
         a.account_id::varchar as account_id,
         a.product::varchar as product,
         a.agency_id::varchar as agency_id,
