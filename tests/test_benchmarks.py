@@ -84,6 +84,23 @@ def test_reference_passes_count_what_the_definitions_say(small_warehouse):
     assert refs["duckdb 7-in-7 single pass"].note == "calls over the limit"
 
 
+def test_the_window_pass_timed_next_to_the_compute_stands_in_for_the_one_in_measure(
+    small_warehouse,
+):
+    rows, seconds = baselines.window_pass(small_warehouse)
+    assert rows == 1 and seconds > 0
+    refs = {
+        r.name: r
+        for r in baselines.measure(
+            small_warehouse, polars=False, repeats=1, window=(rows, 2.5, "mean of two")
+        )
+    }
+    single = refs["duckdb 7-in-7 single pass"]
+    assert (single.rows, single.seconds, single.note) == (1, 2.5, "mean of two")
+    # the toolkit's method is checked against that count
+    assert refs["duckdb 7-in-7, toolkit's method"].note == "same count"
+
+
 def test_copies_rename_every_id_and_load_without_rejects(tmp_path):
     piece = tmp_path / "exports" / "tile_0"
     generate(piece, accounts=120, months=2, chinese_file=False)
