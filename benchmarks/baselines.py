@@ -334,3 +334,42 @@ def plain_quiet_hours(contacts, accounts) -> int:
     local_time = pl.col("local_at").dt.time()
     quiet = (local_time < dt.time(8, 0)) | (local_time > dt.time(21, 0))
     return local.filter(quiet).height
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.baselines DB [--window-only] ...``: the passes as JSON.
+
+    The benchmark runs the passes in a process of their own: a stage started from a
+    process that has held gigabytes reports them as its own peak (the kernel's
+    high-water mark of resident memory survives into the child it starts).
+    """
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.baselines")
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--memory-limit", default="")
+    parser.add_argument("--window-only", action="store_true", help="only the 7-in-7 pass")
+    parser.add_argument("--skip-polars", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--window", help="JSON [count, seconds, note] of the 7-in-7 pass timed already"
+    )
+    args = parser.parse_args(argv)
+    if args.window_only:
+        rows, seconds = window_pass(args.db, args.memory_limit)
+        print(json.dumps({"rows": rows, "seconds": seconds}))
+        return 0
+    refs = measure(
+        args.db,
+        memory_limit=args.memory_limit,
+        polars=not args.skip_polars,
+        repeats=args.repeats,
+        window=tuple(json.loads(args.window)) if args.window else None,
+    )
+    print(json.dumps([r.__dict__ for r in refs]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

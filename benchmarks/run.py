@@ -18,17 +18,19 @@ largest process):
             as the run renders them (``benchmarks.render``)
 
 The compute ratio's yardstick, one correct 7-in-7 window pass over the same calls,
-is timed in this process just before and just after the compute stage, and the
-mean of the two counts: the machine's speed drifts by up to a fifth over minutes,
-and a pass timed minutes away from the compute would move the ratio by as much.
+is timed just before and just after the compute stage, and the mean of the two
+counts: the machine's speed drifts by up to a fifth over minutes, and a pass timed
+minutes away from the compute would move the ratio by as much.
 
-Then, in this process and on the same warehouse, the other reference passes
-(``benchmarks.baselines``): a bare DuckDB scan of the contact columns the rules
-read, the same 7-in-7 check done the way the toolkit's rule does it, one
-quiet-hours pass, and the two checks written the plain way in polars (which must
-be at least 3x slower than the toolkit's way). The scan runs once; the passes
-compared engine with engine run ``--repeats`` times each, in turns, and their
-median is reported.
+Then, on the same warehouse, the other reference passes (``benchmarks.baselines``):
+a bare DuckDB scan of the contact columns the rules read, the same 7-in-7 check
+done the way the toolkit's rule does it, one quiet-hours pass, and the two checks
+written the plain way in polars (which must be at least 3x slower than the
+toolkit's way). The scan runs once; the passes compared engine with engine run
+``--repeats`` times each, in turns, and their median is reported. Every reference
+pass runs in a process of its own, as the stages do: a stage started from a process
+that has held gigabytes reports them as its own peak (the kernel's high-water mark
+of resident memory carries over into the child).
 
 Then ``compute again`` runs the month a second time, the way a scheduled run
 after the first finds the warehouse: account_month and contact_activity are
@@ -125,6 +127,24 @@ def _tree_rss(root: int) -> int:
         total += rss.get(pid, 0)
         todo.extend(children.get(pid, []))
     return total
+
+
+def _baselines(*args: str):
+    """``benchmarks.baselines`` in a child process (see its ``main``); its JSON."""
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.baselines", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    return json.loads(out.stdout)
+
+
+def _window_pass(db: Path, memory_limit: str) -> tuple[int, float]:
+    """One 7-in-7 window pass, timed in a child process: (count, seconds)."""
+    r = _baselines(str(db), "--window-only", "--memory-limit", memory_limit)
+    return r["rows"], r["seconds"]
 
 
 def run_stage(name: str, argv: list[str], cwd: Path, env: dict | None = None) -> Stage:
@@ -427,9 +447,9 @@ def main(argv: list[str] | None = None) -> int:
     # machine's speed drifts by up to a fifth over minutes, and the mean of the two is
     # the pass at the speed the compute ran at
     db = root / "warehouse" / "current.duckdb"
-    seven_before = baselines.window_pass(db, args.memory_limit)
+    seven_before = _window_pass(db, args.memory_limit)
     comp = run_stage("compute", _audit("run", "--month", END_MONTH, "--no-report"), root)
-    seven_after = baselines.window_pass(db, args.memory_limit)
+    seven_after = _window_pass(db, args.memory_limit)
     comp.rows = counts["contacts"]
     stages.append(comp)
     stage_secs, compute_seconds = _split_run(comp)
@@ -452,13 +472,19 @@ def main(argv: list[str] | None = None) -> int:
     if seven_before[0] != seven_after[0]:
         note += f"; COUNT DIFFERS after compute ({seven_after[0]:,})"
     window = (seven_before[0], (seven_before[1] + seven_after[1]) / 2, note)
-    ref = baselines.measure(
-        db,
-        memory_limit=args.memory_limit,
-        polars=not args.skip_polars,
-        repeats=args.repeats,
-        window=window,
-    )
+    ref = [
+        baselines.Ref(**r)
+        for r in _baselines(
+            str(db),
+            "--memory-limit",
+            args.memory_limit,
+            "--repeats",
+            str(args.repeats),
+            "--window",
+            json.dumps(window),
+            *(["--skip-polars"] if args.skip_polars else []),
+        )
+    ]
 
     # 6. the monthly run after the first: the month again, as a scheduled run finds the
     # warehouse (account_month extended, the rules for that month only)
