@@ -68,10 +68,10 @@ END_MONTH = "2026-10"
 INGEST_LINE = re.compile(r" -> (\w+)[^:]*: (\d+) read, .*, ([\d.]+) s\)")
 MONTHS = 12
 # Disk a run takes per contact, measured at 10M and 100M: the exports (about 260
-# bytes a contact), the warehouse and the private copy a run works on (about 120
-# bytes each) and, at 100M, DuckDB's spill (about 140 bytes): 6 GB for 10M, 64 GB
-# for 100M.
-DISK_BYTES_PER_CONTACT = 640
+# bytes a contact), the warehouse and the private copy a run works on (about 160
+# bytes each, account_month a quarter of it) and, at 100M, DuckDB's spill (about 140
+# bytes): 7 GB for 10M, 72 GB for 100M.
+DISK_BYTES_PER_CONTACT = 720
 EXPORT_BYTES_PER_CONTACT = 260
 # The one-CSV measurement's scratch folder: the joined contact exports (about 180
 # bytes a contact) and the warehouse they load into (about 50).
