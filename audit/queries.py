@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +139,22 @@ def materialize(
 
 
 @contextmanager
-def joins_as_written(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def _added_to(con: duckdb.DuckDBPyConnection, setting: str, *values: str) -> Iterator[None]:
+    """Within the block, ``values`` are added to the comma-separated list ``setting``.
+
+    The settings used here are the database's, not the connection's, so the list as
+    it was is restored on leaving the block, whatever happens inside.
+    """
+    (before,) = con.execute(f"select current_setting('{setting}')").fetchall()[0]
+    added = ",".join(filter(None, [before, *values]))
+    con.execute(f"set {setting} = '{added}'")
+    try:
+        yield
+    finally:
+        con.execute(f"set {setting} = '{before}'")
+
+
+def joins_as_written(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[None]:
     """Within the block, a hash join builds its table from the side written on the right.
 
     DuckDB swaps a join's sides when it estimates the right side to be the larger.
@@ -148,33 +163,19 @@ def joins_as_written(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     and it then builds the hash table from the large side (7 CPU s there at 10M
     contacts). For a query whose joins are written large side left, small side right.
     """
-    (before,) = con.execute("select current_setting('disabled_optimizers')").fetchall()[0]
-    off = ",".join(filter(None, [before, "build_side_probe_side"]))
-    con.execute(f"set disabled_optimizers = '{off}'")
-    try:
-        yield
-    finally:
-        con.execute(f"set disabled_optimizers = '{before}'")
+    return _added_to(con, "disabled_optimizers", "build_side_probe_side")
 
 
-@contextmanager
-def light_compression(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def light_compression(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[None]:
     """Within the block, tables are written without bit-packing or dictionary-FSST.
 
     DuckDB tries every compression method on every column segment it writes. For a
     wide derived table that costs more than computing some of its columns: writing
     account_month (13.5M rows, 25 columns at 10M contacts) took 12.4 CPU s, and 7.6
     without these two methods, for a table twice as large (0.78 GB instead of 0.36);
-    constant, RLE and uncompressed segments are still chosen column by column. The
-    setting is the database's, so it is restored on leaving the block.
+    constant, RLE and uncompressed segments are still chosen column by column.
     """
-    (before,) = con.execute("select current_setting('disabled_compression_methods')").fetchall()[0]
-    off = ",".join(filter(None, [before, "bitpacking", "dict_fsst"]))
-    con.execute(f"set disabled_compression_methods = '{off}'")
-    try:
-        yield
-    finally:
-        con.execute(f"set disabled_compression_methods = '{before}'")
+    return _added_to(con, "disabled_compression_methods", "bitpacking", "dict_fsst")
 
 
 def fetch_dicts(rel: duckdb.DuckDBPyRelation) -> list[dict[str, Any]]:
