@@ -30,6 +30,8 @@ with unanswered as (
         account_timezone,
         alt_timezones,
         started_at,
+        -- the 7-day block of UTC days the call falls in
+        epoch_us(started_at) // 604800000000 as block_no,
         in_month
     from stg_contacts
     where is_outbound
@@ -41,7 +43,7 @@ with unanswered as (
 ),
 
 per_block as (
-    select number_key, epoch_us(started_at) // 604800000000 as block_no, count(*) as calls
+    select number_key, block_no, count(*) as calls
     from unanswered
     where number_key <> ''
     group by all
@@ -67,7 +69,7 @@ candidates as (
     from unanswered as u
     semi join candidate_blocks as k
         on k.number_key = u.number_key
-        and k.block_no = epoch_us(u.started_at) // 604800000000
+        and k.block_no = u.block_no
 ),
 
 -- the union of the candidate zones of every account the number was called about (a
