@@ -61,6 +61,7 @@ KINDS = ("violation", "risk_flag")
 PARAM_TYPES = ("int", "number", "time", "text", "table")
 STAGING_STEPS = (
     "stg_tz_offsets",
+    "stg_contact_rows",
     "stg_contacts",
     "stg_contact_alt_zones",
     "stg_contact_zones",
@@ -68,8 +69,8 @@ STAGING_STEPS = (
     "stg_inconvenient_windows",
 )
 # staging steps that are views over the others, not tables
-STAGING_VIEWS = frozenset({"stg_contact_zones"})
-# stg_contacts holds the account's regime as this ENUM type (temporary, one per
+STAGING_VIEWS = frozenset({"stg_contacts", "stg_contact_zones"})
+# stg_contact_rows holds the account's regime as this ENUM type (temporary, one per
 # connection), as the contacts' own label columns are in the warehouse
 # (schema.sql_type): a filter on one compares a byte instead of a string; the string
 # compares were most of what the rules spent scanning the staged contacts (0.2-0.4
