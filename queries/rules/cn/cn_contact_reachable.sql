@@ -25,10 +25,13 @@ with pre_agreed_contacts as (
       and party in ('emergency_contact', 'relative')
 ),
 
--- one row per instant (the lowest contact_id), so the evidence is reproducible
+-- one row per instant (the lowest contact_id), so the evidence is reproducible; only
+-- the debtors of the pre-agreed contacts (at 10M contacts 16 thousand of the 1.4
+-- million right-party contacts: the asof join sorts both sides)
 right_party_contacts as (
     select customer_id, started_at as rpc_started_at, min(contact_id) as rpc_contact_id
     from stg_contacts
+    semi join pre_agreed_contacts as p using (customer_id)
     where is_rpc
     group by customer_id, started_at
 ),
