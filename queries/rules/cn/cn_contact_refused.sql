@@ -4,8 +4,9 @@
 --          by a contact_refused event naming them or on an earlier contact whose
 --          outcome was third_party_refused.
 -- grain:   offending contact
--- inputs:  stg_contacts, contacts, account_events
--- params:  $month_end_at, $regimes (the pack's; the engine reports no other, so filter early)
+-- inputs:  stg_contacts, contacts (refusals before the staged span; those inside it
+--          from stg_contacts, which holds them already), account_events
+-- params:  $month_end_at, $scope_start_at (the first staged instant), $regimes (the pack's; the engine reports no other, so filter early)
 -- reading: the person is matched on person_key (person_id, else the number dialled,
 --          as in stg_contacts), across every account and regime. A contact_refused
 --          event applies from its effective_at (included) until its ended_at
@@ -41,7 +42,11 @@ outcome_refusals as (
         false as from_instant_included
     from contacts
     where outcome = 'third_party_refused'
-      and started_at < $month_end_at
+      and started_at < $scope_start_at
+    union all
+    select person_key, contact_id, 'refusal on contact', started_at, null, false
+    from stg_contacts
+    where outcome = 'third_party_refused'
 ),
 
 refusals as (

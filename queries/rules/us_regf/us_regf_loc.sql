@@ -5,8 +5,10 @@
 -- purpose: the 2nd and later location-information conversations with the same
 --          third party about the same consumer.
 -- grain:   offending contact
--- inputs:  contacts (the whole history: the limit has no time window), accounts
--- params:  $max_conversations (1)
+-- inputs:  contacts (the whole history: the limit has no time window; the staged
+--          span from stg_contacts, which holds it already), accounts, stg_contacts
+-- params:  $max_conversations (1), $scope_start_at (the first staged instant),
+--          $regimes (the pack's)
 -- reading: a location-information conversation is a live conversation with party
 --          relative, employer, emergency_contact or third_party whose purpose is
 --          location_info. They are counted per (consumer = the account's debtor,
@@ -28,11 +30,18 @@ with location_conversations as (
         c.account_id
     from contacts as c
     inner join accounts as a on a.account_id = c.account_id
-    where c.started_at < $month_end_at
+    where c.started_at < $scope_start_at
       and c.conversation
       and c.purpose = 'location_info'
       and c.party in ('relative', 'employer', 'emergency_contact', 'third_party')
       and list_contains($regimes, a.regime)
+    union all
+    select contact_id, customer_id, person_key, party, direction, started_at, account_id
+    from stg_contacts
+    where is_conversation
+      and purpose = 'location_info'
+      and party in ('relative', 'employer', 'emergency_contact', 'third_party')
+      and list_contains($regimes, regime)
 ),
 
 numbered as (

@@ -4,8 +4,9 @@
 -- purpose: outbound contacts with a person through a medium (channel, optionally
 --          one phone number) barred by that person's medium_optout event.
 -- grain:   offending contact x opt-out (first opt-out reported)
--- inputs:  contacts (the whole history), stg_contacts, stg_events
--- params:  $month_end_at, $regimes (the pack's)
+-- inputs:  contacts (the history before the staged span), stg_contacts (the span:
+--          reading it again from contacts costs more), stg_events
+-- params:  $month_end_at, $scope_start_at (the first staged instant), $regimes (the pack's)
 -- reading: the bar is the person's (event person_id, else the account's debtor) and
 --          covers contacts about any debt, from effective_at until ended_at. An
 --          opt-out of call bars ringless voicemail too: conveying a ringless
@@ -36,7 +37,13 @@ person_media as (
         case when c.channel = 'ringless_voicemail' then 'call' else c.channel end as medium
     from contacts as c
     semi join optouts as o on o.person_key = c.person_id
-    where c.started_at < $month_end_at
+    where c.started_at < $scope_start_at
+    union all
+    select
+        c.contact_id, c.person_id, c.channel, c.direction, c.started_at,
+        case when c.channel = 'ringless_voicemail' then 'call' else c.channel end
+    from stg_contacts as c
+    semi join optouts as o on o.person_key = c.person_id
 ),
 
 -- the person's latest inbound contact through the medium before each contact
