@@ -68,13 +68,21 @@ paid_lists as (
 
 -- only what the sums need is carried; the zone and wall clock of the few offending
 -- contacts are looked up at the end
+candidate_dues as (
+    -- each candidate account with its list of dues inside the span (null: none), so
+    -- that a contact meets its account's bounds and dues in one join, not two
+    select a.*, d.dues
+    from candidate_accounts as a
+    left join due_lists as d on d.account_id = a.account_id
+),
+
 contact_dates as (
     -- the collection contacts of the candidate accounts, in each candidate zone
     select
-        c.contact_id, c.account_id, a.due_base, a.paid_base, a.paid_at_most, c.started_at,
-        c.zone_rank, c.local_date
+        c.contact_id, c.account_id, a.due_base, a.paid_base, a.paid_at_most, a.dues,
+        c.started_at, c.zone_rank, c.local_date
     from stg_contact_zones as c
-    inner join candidate_accounts as a on a.account_id = c.account_id
+    inner join candidate_dues as a on a.account_id = c.account_id
     where c.in_month
       and list_contains($regimes, c.regime)
       and c.is_outbound_contact
@@ -88,12 +96,11 @@ contact_dates as (
 -- (at 10M contacts over 12 months, 2.0M of the 4.9M contact zones go on to them).
 due_before as (
     select
-        c.*,
+        c.* exclude (dues),
         c.due_base + coalesce(list_sum(list_transform(
-            list_filter(d.dues, lambda x: x.due_date < c.local_date), lambda x: x.amount
+            list_filter(c.dues, lambda x: x.due_date < c.local_date), lambda x: x.amount
         )), 0) as due_before
     from contact_dates as c
-    left join due_lists as d on d.account_id = c.account_id
 ),
 
 balances as (
