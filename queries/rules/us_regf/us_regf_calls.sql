@@ -122,10 +122,12 @@ consent_days as (
 -- the few calls to a person about a debt they consented to calls about (a narrow
 -- second scan: the debt's candidate zones come with its consent windows)
 calls_under_consent as (
+    -- a consent's debt is an account of the pack's regimes, and so is a call's
     select contact_id, account_id as debt_id, person_key, started_at
     from stg_contacts
     where is_outbound
       and is_call
+      and list_contains($regimes, regime)
       and started_at >= $month_start_at - to_days($pack_window_days + 2)
       and (person_key, account_id) in (select person_key, debt_id from consents)
 ),
