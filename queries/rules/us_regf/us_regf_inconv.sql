@@ -4,7 +4,7 @@
 -- purpose: outbound contacts with the consumer inside a weekly window the consumer
 --          said is inconvenient (inconvenient_time event), while the event applies.
 -- grain:   offending contact x candidate zone (first window reported)
--- inputs:  stg_contacts, stg_contact_zones, stg_inconvenient_windows
+-- inputs:  stg_contact_zones, stg_inconvenient_windows
 -- params:  $regimes
 -- reading: the window is in the consumer's local time: 'Mon-Fri 15:00-17:00' covers
 --          15:00:00 up to but not including 17:00:00 on those weekdays (comment
@@ -20,14 +20,25 @@
 --          window, is not a violation. With several candidate zones a contact
 --          violates if it falls in the window in any of them (comment 6(b)(1)(i)-2).
 -- dialect: DuckDB-specific qualify, printf, list functions
-with consumer_contacts as (
+-- the contacts of the consumers who gave a window, in each candidate zone: read once,
+-- so that a contact's zones and those of the inbound contact before it come from these
+-- few rows instead of from all the staged contacts again
+with consumer_contact_zones as (
+    select
+        contact_id, person_key, direction, started_at, in_month, party, is_outbound_contact,
+        regime, channel, zone_rank, zone, local_at, local_date, local_isodow
+    from stg_contact_zones
+    where person_key in (select person_key from stg_inconvenient_windows)
+),
+
+consumer_contacts as (
     select
         contact_id, person_key, direction, started_at, in_month, party, is_outbound_contact,
         regime,
         -- a ringless voicemail is a telephone call (comment 14(b)-1)
         case when channel = 'ringless_voicemail' then 'call' else channel end as medium
-    from stg_contacts
-    where person_key in (select person_key from stg_inconvenient_windows)
+    from consumer_contact_zones
+    where zone_rank = 0
 ),
 
 -- the consumer's latest inbound contact through the same medium, and the order of
@@ -59,7 +70,7 @@ contact_times as (
         z.zone_rank, z.zone, z.local_at, z.local_date, z.local_isodow,
         hour(z.local_at) * 60 + minute(z.local_at) as local_minute
     from outbound_to_consumer as c
-    inner join stg_contact_zones as z on z.contact_id = c.contact_id
+    inner join consumer_contact_zones as z on z.contact_id = c.contact_id
     where c.in_month
       and c.party in ('debtor', 'spouse')
       and list_contains($regimes, c.regime)
@@ -80,7 +91,7 @@ in_window as (
 not_a_reply as (
     select i.*
     from in_window as i
-    left join stg_contact_zones as z
+    left join consumer_contact_zones as z
         on z.contact_id = i.last_inbound_id and z.zone = i.zone
     where not coalesce(
         i.reply_no = 1
