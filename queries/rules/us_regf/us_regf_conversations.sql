@@ -29,6 +29,8 @@ with telephone_conversations as (
     where channel = 'call'
       and is_conversation
       and coalesce(outcome, 'none') <> 'wrong_number'
+      -- only a debt of the pack's regimes is kept: the contact's own, or one discussed
+      and (list_contains($regimes, regime) or len(debts_discussed) > 0)
 ),
 
 -- numbers a wrong_number event says are not the person's (comment 14(b)(2)(i)-3)
