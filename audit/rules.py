@@ -607,11 +607,22 @@ def _file_findings(
     one per rule or per table: each join scans every staged contact): a finding is
     kept when its contact is in the evaluated months and on an account whose
     regime the rule governs. Returns the rows filed per rule.
+
+    The join finds each finding's staged row by contact_id, reading that column
+    alone, and then fetches the contact's facts by row id: DuckDB reads only the
+    rows a join on rowid asks for, where a join on contact_id reads every column
+    it needs of every staged contact (at 10M contacts 2.2 CPU s for 0.25M
+    findings, against about 1.2).
     """
     queries.execute(
         con,
         """
 create or replace temp table filed_findings as
+with staged as (
+    select f.*, c.rowid as staged_row
+    from rule_findings as f
+    inner join stg_contact_rows as c on c.contact_id = f.contact_id
+)
 select
     r.kind,
     f.rule_id || ':' || c.contact_id, f.rule_id, r.pack, c.regime, r.severity, r.confidence,
@@ -620,9 +631,9 @@ select
     c.direction, c.collector_id, c.agency_id, c.started_at,
     coalesce(f.local_time, c.local_at), coalesce(f.timezone, c.account_timezone),
     f.evidence_count, f.window_start, f.window_end, f.detail, f.evidence, $run_id
-from rule_findings as f
+from staged as f
 inner join rule_catalogue as r on r.rule_id = f.rule_id
-inner join stg_contacts as c on c.contact_id = f.contact_id
+inner join stg_contact_rows as c on c.rowid = f.staged_row
 where c.in_month and list_contains(r.regimes, c.regime)
 """,
         {"run_id": run_id},
