@@ -298,3 +298,42 @@ def test_a_later_computation_redoes_new_months_and_months_with_late_contacts(tmp
     assert activity_note(con_once, once, APR) == "computed in full"
     every_row = "select * from contact_activity order by all"
     assert con.execute(every_row).fetchall() == con_once.execute(every_row).fetchall()
+
+
+@pytest.mark.parametrize(
+    ("zone", "last_of_march", "first_of_april"),
+    [
+        # New York is on daylight time (-04:00) at the end of March
+        ("America/New_York", "2026-04-01T03:59:59Z", "2026-04-01T04:00:00Z"),
+        # Kathmandu is +05:45 all year: its midnight is a quarter past the UTC hour
+        ("Asia/Kathmandu", "2026-03-31T18:14:59Z", "2026-03-31T18:15:00Z"),
+    ],
+)
+def test_a_contact_counts_in_its_month_in_the_portfolio_zone(
+    tmp_path, zone, last_of_march, first_of_april
+):
+    config = make_config(tmp_path, portfolio={"portfolio_timezone": zone})
+    con = connect(config)
+    accounts(con, config, {"P1": None})
+    load(
+        con,
+        config,
+        "contacts",
+        [
+            {
+                "contact_id": cid,
+                "account_id": "P1",
+                "channel": "sms",
+                "direction": "outbound",
+                "party": "debtor",
+                "started_at": at,
+            }
+            for cid, at in (("last", last_of_march), ("first", first_of_april))
+        ],
+    )
+    metrics.compute(con, config, APR)
+    attempts = con.execute(
+        "select month, attempts from contact_activity where dimension = 'portfolio' order by month"
+    ).fetchall()
+    # one second before local midnight is March's, local midnight is April's
+    assert attempts == [(MAR, 1), (APR, 1)]

@@ -19,7 +19,19 @@
 --          portfolio_timezone (METRICS.md). The outbound contacts are read
 --          once per aggregation (not materialized): cheaper than keeping 10M
 --          rows in memory for four passes.
-with outbound as not materialized (
+-- the 15-minute UTC slots of the months computed, each with its month in
+-- portfolio_timezone: a month starts at local midnight, on a slot boundary in a zone
+-- whose offset is a whole number of quarter hours (every zone since 1972), so a slot
+-- lies in one month, and one join both dates a contact and keeps the months computed
+with month_slots as (
+    select o.slot, m.month
+    from metric_tz_offsets as o
+    inner join contact_activity_months as m
+        -- DuckDB-specific: wall clock = UTC instant + the zone's offset at that slot
+        on m.month = date_trunc('month', make_timestamp(o.slot * 900000000 + o.offset_us))::date
+),
+
+outbound as not materialized (
     select
         m.month,
         c.account_id,
@@ -32,10 +44,7 @@ with outbound as not materialized (
         coalesce(c.conversation, false) as is_conversation,
         coalesce(c.conversation, false) and c.party = 'debtor' as is_rpc
     from contacts as c
-    inner join metric_tz_offsets as o on o.slot = epoch_us(c.started_at) // 900000000
-    -- DuckDB-specific: wall clock = UTC instant + the zone's offset at that slot
-    inner join contact_activity_months as m
-        on m.month = date_trunc('month', make_timestamp(epoch_us(c.started_at) + o.offset_us))::date
+    inner join month_slots as m on m.slot = epoch_us(c.started_at) // 900000000
     where c.direction = 'outbound'
       -- only the rows of the months computed are read
       and c.started_at >= (select min(start_at) from contact_activity_months)
