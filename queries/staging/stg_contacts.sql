@@ -4,7 +4,8 @@
 -- inputs:  stg_contact_rows
 -- output:  every column of stg_contact_rows (debts_discussed an empty list when
 --          there are none), then person_key, is_outbound, is_outbound_contact,
---          is_call, is_connected, is_conversation, is_rpc
+--          is_call, is_connected, is_conversation, is_rpc, staged_row (the row's
+--          rowid in stg_contact_rows: a join on it reads only the rows it finds)
 -- definitions (RULES.md common terms, DATA_CONTRACT.md derived):
 --   outbound contact = direction outbound, any channel except letter
 --   call             = channel call or ringless_voicemail
@@ -27,7 +28,8 @@ with final as (
             and coalesce(call_result in ('answered', 'no_answer', 'voicemail', 'rejected'), false)
             as is_connected,
         conversation as is_conversation,
-        conversation and party = 'debtor' as is_rpc
+        conversation and party = 'debtor' as is_rpc,
+        rowid as staged_row
     from stg_contact_rows
 )
 

@@ -79,8 +79,8 @@ candidate_dues as (
 contact_dates as (
     -- the collection contacts of the candidate accounts, in each candidate zone
     select
-        c.contact_id, c.account_id, a.due_base, a.paid_base, a.paid_at_most, a.dues,
-        c.started_at, c.zone_rank, c.local_date
+        c.contact_id, c.staged_row, c.account_id, a.due_base, a.paid_base, a.paid_at_most,
+        a.dues, c.started_at, c.zone_rank, c.local_date
     from stg_contact_zones as c
     inner join candidate_dues as a on a.account_id = c.account_id
     where c.in_month
@@ -118,14 +118,17 @@ final as (
     select
         b.contact_id,
         b.zone_rank,
-        z.zone as timezone,
-        z.local_at as local_time,
+        coalesce(a.zone, c.account_timezone) as timezone,
+        coalesce(a.local_at, c.local_at) as local_time,
         'collection contact with nothing overdue: due before ' || b.local_date
-            || ' (local date in ' || z.zone || ') ' || b.due_before
-            || ', paid before the contact ' || b.paid_before as evidence
+            || ' (local date in ' || coalesce(a.zone, c.account_timezone) || ') '
+            || b.due_before || ', paid before the contact ' || b.paid_before as evidence
     from balances as b
-    inner join stg_contact_zones as z
-        on z.contact_id = b.contact_id and z.zone_rank = b.zone_rank
+    -- the contact's own zone from its staged row, found by row id (DuckDB then reads
+    -- only those rows), another zone from the few alternative ones
+    inner join stg_contact_rows as c on c.rowid = b.staged_row
+    left join stg_contact_alt_zones as a
+        on a.contact_id = b.contact_id and a.zone_rank = b.zone_rank
     where b.due_before - b.paid_before <= 0
 )
 
