@@ -6,7 +6,8 @@
 -- grain:   offending contact
 -- inputs:  stg_contacts, contacts (refusals before the staged span; those inside it
 --          from stg_contacts, which holds them already), account_events
--- params:  $month_end_at, $scope_start_at (the first staged instant), $regimes (the pack's; the engine reports no other, so filter early)
+-- params:  $month_end_at, $scope_start_at (the first staged instant), $regimes (the
+--          pack's; the engine reports no other, so filter early)
 -- reading: the person is matched on person_key (person_id, else the number dialled,
 --          as in stg_contacts), across every account and regime. A contact_refused
 --          event applies from its effective_at (included) until its ended_at
