@@ -22,6 +22,8 @@ from audit.errors import QueryError
 
 _PARAM = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRING_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
+# a $param's name (group 1), or a string or comment, which is left as it is
+_PARAM_OUTSIDE_TEXT = re.compile(f"{_STRING_OR_COMMENT.pattern}|{_PARAM.pattern}", re.DOTALL)
 
 
 def resource_dir(name: str) -> Path:
@@ -125,17 +127,25 @@ def materialize(
     params: dict[str, Any],
     temp: bool = False,
     view: bool = False,
+    macro: bool = False,
 ) -> None:
     """``create or replace [temp] table|view <table> as <query name>``.
 
     ``table`` comes from the caller's fixed list of step names, never from input. A
-    view's query takes no parameters.
+    view's query takes no parameters. With ``macro``, a table macro whose arguments
+    are the query's parameters, in name order: ``<table>($a, $b)`` runs the query
+    with those values, which reach its filters as constants, as in a table.
     """
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
         raise QueryError(f"bad table name {table!r}")
     sql = select_sql(name)
-    kind = ("temp " if temp else "") + ("view" if view else "table")
-    execute(con, f"create or replace {kind} {table} as\n{sql}", params, name)
+    prefix = "create or replace " + ("temp " if temp else "")
+    if macro:
+        body = _PARAM_OUTSIDE_TEXT.sub(lambda m: m.group(1) or m.group(0), sql)
+        args = ", ".join(sorted(parameters(sql)))
+        execute(con, f"{prefix}macro {table}({args}) as table\n{body}", {}, name)
+        return
+    execute(con, f"{prefix}{'view' if view else 'table'} {table} as\n{sql}", params, name)
 
 
 @contextmanager

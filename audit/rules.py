@@ -63,6 +63,7 @@ STAGING_STEPS = (
     "stg_tz_offsets",
     "stg_contact_rows",
     "stg_contacts",
+    "stg_contact_history",
     "stg_contact_alt_zones",
     "stg_contact_zones",
     "stg_events",
@@ -70,6 +71,8 @@ STAGING_STEPS = (
 )
 # staging steps that are views over the others, not tables
 STAGING_VIEWS = frozenset({"stg_contacts", "stg_contact_zones"})
+# staging steps that are table macros, called with the staging parameters they name
+STAGING_MACROS = frozenset({"stg_contact_history"})
 # stg_contact_rows holds the account's regime as this ENUM type (temporary, one per
 # connection), as the contacts' own label columns are in the warehouse
 # (schema.sql_type): a filter on one compares a byte instead of a string; the string
@@ -83,7 +86,7 @@ STAGING_ENUMS = {"stg_regime": REGIMES}
 # day reaches up to a day either side of the UTC date, and RISK-CONCENTRATED counts
 # two days), else a rule's longest window in days (or minutes) in force plus three.
 # Rules whose look-back has no bound (refusals, location conversations, the reply
-# an opt-out allows) read the contacts table's whole history instead.
+# an opt-out allows) read the whole history instead (stg_contact_history).
 MIN_LOOKBACK_DAYS = 3
 # a span stages all its months' contacts at once (plus the look-back); past this many
 # the staged tables outgrow memory and spill, so longer runs of months are split
@@ -373,7 +376,15 @@ def build_staging(
     for name, values in STAGING_ENUMS.items():
         con.execute(f"create temp type if not exists {name} as {schema.enum_type(values)}")
     for step in STAGING_STEPS:
-        queries.materialize(con, step, step, params, temp=True, view=step in STAGING_VIEWS)
+        queries.materialize(
+            con,
+            step,
+            step,
+            params,
+            temp=True,
+            view=step in STAGING_VIEWS,
+            macro=step in STAGING_MACROS,
+        )
     for pack in packs().values():
         # a pack's own staging (e.g. the calls Reg F counts), shared by several of its rules;
         # $pack_window_days = the longest day window among the pack's rules in force

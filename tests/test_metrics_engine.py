@@ -348,6 +348,15 @@ def test_light_compression_adds_to_the_disabled_methods_and_restores_them(tmp_pa
     assert setting() == {"rle"}
 
 
+def test_a_query_as_a_macro_takes_its_parameters_in_name_order(monkeypatch):
+    con = duckdb.connect()
+    sql = "select $b as b, $a + 1 as a, '$a' as text -- $a is a parameter\n"
+    monkeypatch.setattr(queries, "select_sql", lambda name: sql)
+    queries.materialize(con, "two_values", "any", {}, temp=True, macro=True)
+    # $a and $b become the macro's arguments (a, b); the string keeps its text
+    assert con.execute("select * from two_values(10, 20)").fetchall() == [(20, 11, "$a")]
+
+
 def test_computing_metrics_leaves_the_session_settings_as_they_were(con, config):
     metrics.compute(con, config, APR)
     assert con.execute("select current_setting('disabled_optimizers')").fetchall()[0][0] == ""

@@ -6,7 +6,7 @@ default account timezone).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from audit import rules, schema
 from audit.config import REGIMES
@@ -15,8 +15,10 @@ from conftest import load
 OCTOBER = date(2026, 10, 1)
 
 
-def stage(con, config, accounts: list[dict], contacts: list[dict]) -> None:
-    """Load accounts (account_id and extra columns) and contacts, then stage October."""
+def stage(con, config, accounts: list[dict], contacts: list[dict]) -> dict:
+    """Load accounts (account_id and extra columns) and contacts, then stage October.
+
+    Returns the staging parameters."""
     load(
         con,
         config,
@@ -27,7 +29,7 @@ def stage(con, config, accounts: list[dict], contacts: list[dict]) -> None:
         ],
     )
     load(con, config, "contacts", contacts)
-    rules.build_staging(con, config, OCTOBER)
+    return rules.build_staging(con, config, OCTOBER)
 
 
 def test_staged_labels_are_enums_that_compare_as_text(con, config):
@@ -112,3 +114,52 @@ def test_every_candidate_zone_has_a_row_with_its_local_time(con, config):
     assert con.execute(
         "select contact_id, zone_rank from stg_contact_alt_zones order by all"
     ).fetchall() == [("c1", 1), ("c1", 2)]
+
+
+def test_the_history_holds_every_contact_to_the_span_end_once(con, config):
+    # the span of October starts lookback_days before 1 October, local midnight in
+    # Shanghai; the contacts table gives what is older, stg_contact_rows the span
+    start = datetime(2026, 10, 1) - timedelta(days=rules.lookback_days(config))
+    before = start - timedelta(seconds=1)
+    contact = {
+        "account_id": "A1",
+        "party": "relative",
+        "channel": "call",
+        "phone_number": "13800000000",
+    }
+    params = stage(
+        con,
+        config,
+        [{"account_id": "A1"}],
+        [
+            {**contact, "contact_id": "july", "started_at": "2026-07-15 10:00:00"},
+            {**contact, "contact_id": "just_before", "started_at": str(before)},
+            {**contact, "contact_id": "span_start", "started_at": str(start)},
+            {**contact, "contact_id": "october", "started_at": "2026-10-31 23:59:59"},
+            {**contact, "contact_id": "november", "started_at": "2026-11-01 00:00:00"},
+            {
+                **contact,
+                "contact_id": "named",
+                "started_at": "2026-10-06 10:00:00",
+                "person_id": "R1",
+                "party": "relative",
+            },
+        ],
+    )
+    assert (
+        params["scope_start_at"]
+        == con.execute(
+            "select started_at from contacts where contact_id = 'span_start'"
+        ).fetchall()[0][0]
+    )
+    rows = con.execute(
+        "select contact_id, person_key from stg_contact_history($s) order by started_at",
+        {"s": params["scope_start_at"]},
+    ).fetchall()
+    assert rows == [
+        ("july", "phone:13800000000"),
+        ("just_before", "phone:13800000000"),
+        ("span_start", "phone:13800000000"),
+        ("named", "R1"),
+        ("october", "phone:13800000000"),
+    ]

@@ -4,8 +4,8 @@
 --          by a contact_refused event naming them or on an earlier contact whose
 --          outcome was third_party_refused.
 -- grain:   offending contact
--- inputs:  stg_contacts, contacts (refusals before the staged span; those inside it
---          from stg_contacts, which holds them already), account_events
+-- inputs:  stg_contacts, stg_contact_history (refusals have no time window),
+--          account_events
 -- params:  $month_end_at, $scope_start_at (the first staged instant), $regimes (the
 --          pack's; the engine reports no other, so filter early)
 -- reading: the person is matched on person_key (person_id, else the number dialled,
@@ -34,19 +34,13 @@ with event_refusals as (
 
 outcome_refusals as (
     select
-        -- the same key as stg_contacts.person_key
-        coalesce(person_id, 'phone:' || phone_number, 'contact:' || contact_id) as person_key,
+        person_key,
         contact_id as source_id,
         'refusal on contact' as source_kind,
         started_at as refused_at,
         null::timestamptz as ended_at,
         false as from_instant_included
-    from contacts
-    where outcome = 'third_party_refused'
-      and started_at < $scope_start_at
-    union all
-    select person_key, contact_id, 'refusal on contact', started_at, null, false
-    from stg_contacts
+    from stg_contact_history($scope_start_at)
     where outcome = 'third_party_refused'
 ),
 

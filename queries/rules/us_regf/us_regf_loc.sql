@@ -5,8 +5,7 @@
 -- purpose: the 2nd and later location-information conversations with the same
 --          third party about the same consumer.
 -- grain:   offending contact
--- inputs:  contacts (the whole history: the limit has no time window; the staged
---          span from stg_contacts, which holds it already), accounts, stg_contacts
+-- inputs:  stg_contact_history (the limit has no time window), accounts
 -- params:  $max_conversations (1), $scope_start_at (the first staged instant),
 --          $regimes (the pack's)
 -- reading: a location-information conversation is a live conversation with party
@@ -19,29 +18,14 @@
 --          communicated with (1006.10(c)).
 with location_conversations as (
     select
-        c.contact_id,
-        a.customer_id,
-        -- same person key as stg_contacts
-        coalesce(c.person_id, 'phone:' || c.phone_number, 'contact:' || c.contact_id)
-            as person_key,
-        c.party,
-        c.direction,
-        c.started_at,
+        c.contact_id, a.customer_id, c.person_key, c.party, c.direction, c.started_at,
         c.account_id
-    from contacts as c
+    from stg_contact_history($scope_start_at) as c
     inner join accounts as a on a.account_id = c.account_id
-    where c.started_at < $scope_start_at
-      and c.conversation
+    where c.conversation
       and c.purpose = 'location_info'
       and c.party in ('relative', 'employer', 'emergency_contact', 'third_party')
       and list_contains($regimes, a.regime)
-    union all
-    select contact_id, customer_id, person_key, party, direction, started_at, account_id
-    from stg_contacts
-    where is_conversation
-      and purpose = 'location_info'
-      and party in ('relative', 'employer', 'emergency_contact', 'third_party')
-      and list_contains($regimes, regime)
 ),
 
 numbered as (

@@ -4,8 +4,8 @@
 -- purpose: outbound contacts with a person through a medium (channel, optionally
 --          one phone number) barred by that person's medium_optout event.
 -- grain:   offending contact x opt-out (first opt-out reported)
--- inputs:  contacts (the history before the staged span), stg_contacts (the span:
---          reading it again from contacts costs more), stg_events
+-- inputs:  stg_contact_history (the contact a reply answers may be years old),
+--          stg_contacts, stg_events
 -- params:  $month_end_at, $scope_start_at (the first staged instant), $regimes (the pack's)
 -- reading: the bar is the person's (event person_id, else the account's debtor) and
 --          covers contacts about any debt, from effective_at until ended_at. An
@@ -35,14 +35,7 @@ person_media as (
     select
         c.contact_id, c.person_id as person_key, c.channel, c.direction, c.started_at,
         case when c.channel = 'ringless_voicemail' then 'call' else c.channel end as medium
-    from contacts as c
-    semi join optouts as o on o.person_key = c.person_id
-    where c.started_at < $scope_start_at
-    union all
-    select
-        c.contact_id, c.person_id, c.channel, c.direction, c.started_at,
-        case when c.channel = 'ringless_voicemail' then 'call' else c.channel end
-    from stg_contacts as c
+    from stg_contact_history($scope_start_at) as c
     semi join optouts as o on o.person_key = c.person_id
 ),
 
