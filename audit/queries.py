@@ -134,7 +134,9 @@ def materialize(
     ``table`` comes from the caller's fixed list of step names, never from input. A
     view's query takes no parameters. With ``macro``, a table macro whose arguments
     are the query's parameters, in name order: ``<table>($a, $b)`` runs the query
-    with those values, which reach its filters as constants, as in a table.
+    with those values, which reach its filters as constants, as in a table. Inside
+    the macro a parameter hides any column of its name, so such a query must name
+    its parameters apart from the columns it reads.
     """
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
         raise QueryError(f"bad table name {table!r}")
