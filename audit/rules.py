@@ -630,9 +630,9 @@ def _file_findings(
         """
 create or replace temp table filed_findings as
 with staged as (
-    select f.*, c.rowid as staged_row
+    select f.*, c.staged_row
     from rule_findings as f
-    inner join stg_contact_rows as c on c.contact_id = f.contact_id
+    inner join stg_contacts as c on c.contact_id = f.contact_id
 )
 select
     r.kind,

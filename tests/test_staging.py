@@ -142,7 +142,6 @@ def test_the_history_holds_every_contact_to_the_span_end_once(con, config):
                 "contact_id": "named",
                 "started_at": "2026-10-06 10:00:00",
                 "person_id": "R1",
-                "party": "relative",
             },
         ],
     )
