@@ -58,6 +58,8 @@ class Progress:
     @contextlib.contextmanager
     def stage(self, name: str, total: int | None = None) -> Iterator[Stage]:
         started = time.perf_counter()
+        # CPU time of the whole process, DuckDB's threads included
+        cpu_started = time.process_time()
         stage = Stage(self, name, total)
         if not self.interactive:
             self.event("stage_started", stage=name, **({"items": total} if total else {}))
@@ -79,7 +81,13 @@ class Progress:
                 f"  {name}: {seconds:.1f} s" + (f" ({extra})" if extra else ""), file=self.stream
             )
         else:
-            self.event("stage_finished", stage=name, seconds=round(seconds, 3), **stage.detail)
+            self.event(
+                "stage_finished",
+                stage=name,
+                seconds=round(seconds, 3),
+                cpu_seconds=round(time.process_time() - cpu_started, 3),
+                **stage.detail,
+            )
 
 
 class Stage:
