@@ -120,8 +120,9 @@ final as (
         b.zone_rank,
         coalesce(a.zone, c.account_timezone) as timezone,
         coalesce(a.local_at, c.local_at) as local_time,
+        -- DuckDB-specific: timezone is the alias just above
         'collection contact with nothing overdue: due before ' || b.local_date
-            || ' (local date in ' || coalesce(a.zone, c.account_timezone) || ') '
+            || ' (local date in ' || timezone || ') '
             || b.due_before || ', paid before the contact ' || b.paid_before as evidence
     from balances as b
     -- the contact's own zone from its staged row, found by row id (DuckDB then reads
