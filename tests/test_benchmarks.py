@@ -235,3 +235,29 @@ def test_one_csv_ingest_loads_every_contact_of_the_monthly_files(tmp_path):
     with duckdb.connect(str(scratch), read_only=True) as wh:
         assert wh.sql("select count(*) from contacts").fetchall()[0][0] == expected
         assert wh.sql("select count(*) from rejects").fetchall()[0][0] == 0
+
+
+def test_the_compute_figure_is_the_metrics_and_rules_stages_of_a_run():
+    def finished(stage, seconds, cpu):
+        return {"event": "stage_finished", "stage": stage, "seconds": seconds, "cpu_seconds": cpu}
+
+    stage = run.Stage(
+        "compute",
+        30.0,
+        100.0,
+        log=[
+            finished("ingest", 2.0, 2.5),
+            finished("metrics", 10.0, 19.0),
+            {"event": "step_finished", "step": "account_month", "how": "computed in full"},
+            finished("rules", 15.0, 28.0),
+            finished("checks", 1.0, 1.0),
+        ],
+    )
+    stage_secs, seconds, cpu = run._split_run(stage)
+    assert (seconds, cpu) == (25.0, 47.0)
+    assert stage_secs["ingest"] == 2.0
+    # the rest of the stage's 30 s went around the metrics and rules
+    assert (
+        stage.note
+        == "metrics 10.0 s + rules 15.0 s + 5.0 s around them; account_month computed in full"
+    )
