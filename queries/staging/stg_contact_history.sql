@@ -4,9 +4,9 @@
 -- grain:   one row per contact started before $month_end_at
 -- inputs:  contacts (before the span), stg_contact_rows (the span)
 -- params:  $scope_start_at (the first staged instant)
--- output:  contact_id, account_id, person_id, person_key (as in stg_contacts),
---          phone_number, party, channel, direction, started_at, conversation,
---          purpose, outcome
+-- output:  contact_id, account_id, person_id, phone_number, party, channel,
+--          direction, started_at, conversation, purpose, outcome, person_key (as in
+--          stg_contacts)
 -- note:    a table macro, read as stg_contact_history($scope_start_at): a view takes
 --          no parameters, and the bound must reach the contacts scan as a constant
 --          (a join to it would read every contact). The span comes from
@@ -29,19 +29,9 @@ with history as (
 
 final as (
     select
-        contact_id,
-        account_id,
-        person_id,
+        *,
         -- the same key as stg_contacts.person_key
-        coalesce(person_id, 'phone:' || phone_number, 'contact:' || contact_id) as person_key,
-        phone_number,
-        party,
-        channel,
-        direction,
-        started_at,
-        conversation,
-        purpose,
-        outcome
+        coalesce(person_id, 'phone:' || phone_number, 'contact:' || contact_id) as person_key
     from history
 )
 
