@@ -81,6 +81,12 @@ STAGING_MACROS = frozenset({"stg_contact_history"})
 # text order, so sorting and comparing behaves as on text (a comparison with any
 # other value is false).
 STAGING_ENUMS = {"stg_regime": REGIMES}
+# person_key (RULES.md, common terms): the person a contact reached, as the rules count
+# them. One definition, a temporary macro, for stg_contacts and stg_contact_history.
+PERSON_KEY_MACRO = """
+create or replace temp macro stg_person_key(person_id, phone_number, contact_id) as
+    coalesce(person_id, 'phone:' || phone_number, 'contact:' || contact_id)
+"""
 # Counting windows look back into earlier months (RULES.md): contacts are staged from
 # this many days before the span's first month, at least MIN_LOOKBACK_DAYS (a local
 # day reaches up to a day either side of the UTC date, and RISK-CONCENTRATED counts
@@ -375,6 +381,7 @@ def build_staging(
     }
     for name, values in STAGING_ENUMS.items():
         con.execute(f"create temp type if not exists {name} as {schema.enum_type(values)}")
+    con.execute(PERSON_KEY_MACRO)
     for step in STAGING_STEPS:
         queries.materialize(
             con,

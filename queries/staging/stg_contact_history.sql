@@ -31,7 +31,7 @@ final as (
     select
         *,
         -- the same key as stg_contacts.person_key
-        coalesce(person_id, 'phone:' || phone_number, 'contact:' || contact_id) as person_key
+        stg_person_key(person_id, phone_number, contact_id) as person_key
     from history
 )
 

@@ -13,6 +13,7 @@
 --   rpc              = a conversation with party debtor
 --   person_key       = person_id (the debtor's customer_id when party = debtor),
 --                      else the number dialled, else the contact itself
+--                      (stg_person_key, a macro rules.build_staging makes)
 -- note:    a view, not a table: these come from the row's own columns, and
 --          computing them as a rule reads the few it uses costs less than storing
 --          all of them for 10M contacts (DuckDB computes only the columns a query
@@ -20,7 +21,7 @@
 with final as (
     select
         * replace (coalesce(debts_discussed, []) as debts_discussed),
-        coalesce(person_id, 'phone:' || phone_number, 'contact:' || contact_id) as person_key,
+        stg_person_key(person_id, phone_number, contact_id) as person_key,
         direction = 'outbound' as is_outbound,
         direction = 'outbound' and channel <> 'letter' as is_outbound_contact,
         channel in ('call', 'ringless_voicemail') as is_call,
