@@ -95,8 +95,12 @@ create or replace temp macro stg_person_key(person_id, phone_number, contact_id)
 # an opt-out allows) read the whole history instead (stg_contact_history).
 MIN_LOOKBACK_DAYS = 3
 # a span stages all its months' contacts at once (plus the look-back); past this many
-# the staged tables outgrow memory and spill, so longer runs of months are split
-MAX_SPAN_CONTACTS = 15_000_000
+# the staged tables outgrow memory and spill, so longer runs of months are split. Each
+# span also pays for what the rules read whole (schedules, payments, events, the
+# history before it): a first run at 100M contacts with a 16 GB memory_limit checked
+# its rules in 258 s as 4 spans (this bound), 339 s as 10 (15M) and 270 s as 3 (50M,
+# which spilled 4.7 GB), with the same findings (docs/performance.md)
+MAX_SPAN_CONTACTS = 30_000_000
 
 VIOLATIONS_DDL = """
 create table if not exists {table} (
