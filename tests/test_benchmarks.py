@@ -187,6 +187,32 @@ def test_check_disk_counts_the_one_csv_scratch_folder(tmp_path, monkeypatch):
         run.check_disk(root, 1000, reuse_exports=False, one_csv_contacts=1000)
 
 
+def test_check_disk_counts_the_copy_repeated_first_runs_start_from(tmp_path, monkeypatch):
+    root = tmp_path / "c1000"
+    monkeypatch.setattr(run.shutil, "disk_usage", lambda _p: SimpleNamespace(free=789_999))
+    # 1000 contacts: 720,000 bytes, and the copy of the ingested warehouse 70,000 more
+    run.check_disk(root, 1000, reuse_exports=False)
+    with pytest.raises(SystemExit, match="need about"):
+        run.check_disk(root, 1000, reuse_exports=False, repeat_compute=True)
+
+
+def test_the_first_run_reported_is_the_one_with_the_median_ratio():
+    def first_run(seconds, cpu, before, after):
+        stage = run.Stage("compute", seconds + 2, 100.0)
+        return run.FirstRun(stage, {}, seconds, cpu, (7, *before), (7, *after))
+
+    # 42 s against passes of 5.0 and 5.5 s: 42 / 5.25 = 8.0x; 84 CPU s against 10 and
+    # 11: 84 / 10.5 = 8.0x
+    slow = first_run(42.0, 84.0, (5.0, 10.0), (5.5, 11.0))
+    assert (slow.ratio, slow.cpu_ratio) == (8.0, 8.0)
+    fast = first_run(36.0, 70.0, (6.0, 12.0), (6.0, 12.0))  # 6.0x
+    middle = first_run(35.0, 75.0, (5.0, 10.0), (5.0, 10.0))  # 7.0x
+    assert run.median_run([slow, fast, middle]) is middle
+    # of two, the higher ratio: the figure is not flattered
+    assert run.median_run([fast, slow]) is slow
+    assert run.median_run([fast]) is fast
+
+
 def test_contact_exports_join_into_one_csv(tmp_path):
     piece = tmp_path / "piece"
     piece.mkdir()
