@@ -523,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         if k:
             shutil.rmtree(root / "warehouse")
             shutil.copytree(ingested, root / "warehouse", symlinks=True)
-        os.sync()  # the copy is written back now, not while the compute runs
+        os.sync()  # what ingest or the copy left unwritten goes to disk now, not during the run
         runs.append(first_run(root, args.memory_limit))
     shutil.rmtree(ingested, ignore_errors=True)
     median = median_run(runs)
